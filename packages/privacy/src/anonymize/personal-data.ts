@@ -1,13 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 export type PersonalDataKind =
-  | 'email'
-  | 'ip_address'
-  | 'mac_address'
-  | 'home_path'
-  | 'credential'
-  | 'card_number'
-  | 'phone_number';
+  'email' | 'ip_address' | 'mac_address' | 'home_path' | 'credential' | 'card_number' | 'phone_number';
 
 interface Pattern {
   kind: PersonalDataKind;

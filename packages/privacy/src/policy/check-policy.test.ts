@@ -19,7 +19,9 @@ describe('checkPolicy', () => {
           category: 'health',
           instrument: 'gauge',
           minLevel: 'minimal',
-          attributes: [{ key: 'k', description: '', treatment: { minimal: 'keep', standard: 'drop', detailed: 'hash' } }],
+          attributes: [
+            { key: 'k', description: '', treatment: { minimal: 'keep', standard: 'drop', detailed: 'hash' } },
+          ],
         },
       ],
     };

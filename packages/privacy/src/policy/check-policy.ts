@@ -28,7 +28,8 @@ export function checkPolicy(policy: Policy): string[] {
       for (let i = 1; i < PRIVACY_LEVELS.length; i++) {
         const narrower = attribute.treatment[PRIVACY_LEVELS[i - 1]!];
         const wider = attribute.treatment[PRIVACY_LEVELS[i]!];
-        if (order[narrower] > order[wider]) problems.push(`${where}: ${PRIVACY_LEVELS[i - 1]} reveals more than ${PRIVACY_LEVELS[i]}`);
+        if (order[narrower] > order[wider])
+          problems.push(`${where}: ${PRIVACY_LEVELS[i - 1]} reveals more than ${PRIVACY_LEVELS[i]}`);
       }
     }
   }

@@ -59,7 +59,7 @@ export const DEFAULT_POLICY: Policy = {
       metric({
         name: `system.cpu.load_average.${window}`,
         unit: '{thread}',
-        description: `Load average over ${window.replace('m', ' minute(s)')}.`,
+        description: `Load average over ${{ '1m': '1 minute', '5m': '5 minutes', '15m': '15 minutes' }[window]}.`,
         category: 'health',
         instrument: 'gauge',
         minLevel: 'standard',

@@ -3,7 +3,11 @@ import { DataPointType, type DataPoint, type Histogram, type MetricData } from '
 
 /** Canonical key of an attribute set, independent of key order. */
 export function attributesKey(attributes: Attributes): string {
-  return JSON.stringify(Object.keys(attributes).sort().map((k) => [k, attributes[k]]));
+  return JSON.stringify(
+    Object.keys(attributes)
+      .sort()
+      .map((k) => [k, attributes[k]]),
+  );
 }
 
 const earlier = (a: HrTime, b: HrTime): HrTime => (a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]) ? a : b);
@@ -20,7 +24,10 @@ function mergeHistogram(a: Histogram, b: Histogram): Histogram | undefined {
   const min = a.min === undefined ? b.min : b.min === undefined ? a.min : Math.min(a.min, b.min);
   const max = a.max === undefined ? b.max : b.max === undefined ? a.max : Math.max(a.max, b.max);
   return {
-    buckets: { boundaries: a.buckets.boundaries, counts: a.buckets.counts.map((c, i) => c + (b.buckets.counts[i] ?? 0)) },
+    buckets: {
+      boundaries: a.buckets.boundaries,
+      counts: a.buckets.counts.map((c, i) => c + (b.buckets.counts[i] ?? 0)),
+    },
     count: a.count + b.count,
     sum: a.sum !== undefined && b.sum !== undefined ? a.sum + b.sum : undefined,
     min,
@@ -33,7 +40,10 @@ function mergeHistogram(a: Histogram, b: Histogram): Histogram | undefined {
  * sums add, gauges keep the newest value, histograms with equal boundaries add bucket by bucket.
  * Returns the merged points and how many points could not be merged (dropped).
  */
-export function mergeDataPoints(metric: MetricData, points: DataPoint<unknown>[]): { points: DataPoint<unknown>[]; unmergeable: number } {
+export function mergeDataPoints(
+  metric: MetricData,
+  points: DataPoint<unknown>[],
+): { points: DataPoint<unknown>[]; unmergeable: number } {
   const byKey = new Map<string, DataPoint<unknown>>();
   let unmergeable = 0;
   for (const point of points) {

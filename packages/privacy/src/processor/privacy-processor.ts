@@ -22,8 +22,7 @@ function matchesInstrument(kind: InstrumentKind, metric: MetricData): boolean {
       return metric.dataPointType === DataPointType.SUM && !metric.isMonotonic;
     case 'histogram':
       return (
-        metric.dataPointType === DataPointType.HISTOGRAM ||
-        metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM
+        metric.dataPointType === DataPointType.HISTOGRAM || metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM
       );
   }
 }

@@ -1,0 +1,80 @@
+import type { Command } from 'commander';
+import { Agent } from '../../agent.js';
+import { createStderrLogger } from '../../component/logger.js';
+import { formatConfigIssues } from '../../config/format-issues.js';
+import { displayPath } from '../../store/display-path.js';
+import { EXIT_FAILURE, EXIT_INVALID } from '../exit-codes.js';
+import { loadCliConfig } from '../load-config.js';
+import { reportError } from '../report-error.js';
+
+export function registerStart(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('start')
+    .description('run the agent until SIGINT/SIGTERM, writing health metrics under the data directory')
+    .option('-c, --config <file>', 'pipeline config (YAML); default: the embedded defaults (pipelines/local.yaml)')
+    .option(
+      '-d, --data-dir <dir>',
+      'data directory; default: $PRISM_TELEMETRY_DIR, $XDG_STATE_HOME/prism-telemetry, ~/.local/state/prism-telemetry',
+    )
+    .action(async (options: { config?: string; dataDir?: string }) => {
+      const result = await loadCliConfig(options.config, process.env);
+      if (!result.ok) {
+        process.stderr.write(formatConfigIssues(result.errors) + '\n');
+        setExit(EXIT_INVALID);
+        return;
+      }
+      if (result.warnings.length > 0) process.stderr.write(formatConfigIssues(result.warnings) + '\n');
+      const agent = new Agent({
+        config: result.config,
+        env: process.env,
+        logger: createStderrLogger(),
+        ...(options.dataDir ? { dataDirFlag: options.dataDir } : {}),
+      });
+      try {
+        await agent.start();
+      } catch (error) {
+        setExit(reportError(error));
+        return;
+      }
+      const info = agent.info!;
+      const { exporters } = result.config;
+      const sharing = info.pipelines.some((p) => p.exporters.some((e) => exporters[e]?.type === 'otlphttp'));
+      process.stdout.write(
+        [
+          `prism-telemetry agent running (privacy level ${info.privacyLevel})`,
+          `  data:      ${displayPath(info.dataDir)} (from ${info.dataDirSource})`,
+          ...info.pipelines.map(
+            (p) => `  pipeline:  ${p.id} -> ${p.exporters.join(', ')} every ${p.intervalMillis / 1000}s at ${p.level}`,
+          ),
+          sharing
+            ? '  sharing:   ON: a pipeline sends data to a remote endpoint'
+            : '  sharing:   off: nothing leaves this machine',
+          '  stop with Ctrl+C (SIGINT) or SIGTERM',
+          '',
+        ].join('\n'),
+      );
+      // Every timer in the agent is unref'd so that libraries and tests never hang; this one handle is what
+      // keeps `start` running until a signal arrives.
+      const keepAlive = setInterval(() => {}, 2 ** 30);
+      await new Promise<void>((resolve) => {
+        let signals = 0;
+        const stop = (signal: NodeJS.Signals): void => {
+          signals++;
+          if (signals > 1) {
+            process.stderr.write(`prism-telemetry: second ${signal}, exiting without flushing\n`);
+            process.exit(EXIT_FAILURE);
+          }
+          agent.shutdown().then(
+            () => resolve(),
+            (error: unknown) => {
+              setExit(reportError(error));
+              resolve();
+            },
+          );
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      clearInterval(keepAlive);
+    });
+}

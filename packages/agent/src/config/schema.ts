@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { CATEGORIES, PRIVACY_LEVELS, type Category } from './levels.js';
+import type {
+  FileExporterConfig,
+  HostmetricsReceiverConfig,
+  OtlpHttpExporterConfig,
+  PrivacyProcessorConfig,
+} from './types.js';
+import { parseDuration, parseSize, type UnitResult } from './units.js';
+
+/*
+ * Every object is strict: an unknown key is an error, because a misspelt key would otherwise be ignored and a
+ * privacy setting silently not applied. Messages never include the value a user wrote (it may be a secret);
+ * the path says where, the line number points at it.
+ */
+
+type Parser = (input: unknown) => UnitResult;
+
+function withUnits(parse: Parser, defaultText: string, minimum: { value: number; text: string }) {
+  return z
+    .unknown()
+    .transform((input, ctx) => {
+      const result = parse(input);
+      if (!result.ok) {
+        ctx.addIssue({ code: 'custom', message: result.message, params: { hint: result.hint } });
+        return z.NEVER;
+      }
+      if (result.value < minimum.value) {
+        ctx.addIssue({ code: 'custom', message: `must be at least ${minimum.text}` });
+        return z.NEVER;
+      }
+      return result.value;
+    })
+    .prefault(defaultText);
+}
+
+const duration = (defaultText: string, minimum = { value: 1, text: '1ms' }) =>
+  withUnits(parseDuration, defaultText, minimum);
+const size = (defaultText: string) => withUnits(parseSize, defaultText, { value: 1, text: '1B' });
+
+/** An absolute path; `~` is not expanded (the agent may run without a shell or HOME). */
+function absolutePath(options: { allowEmpty: boolean }) {
+  return z.string().superRefine((path, ctx) => {
+    if (path.startsWith('/') || (options.allowEmpty && path === '')) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must be an absolute path',
+      params: { hint: path.startsWith('~') ? 'write the full path: ~ is not expanded' : 'write it starting with /' },
+    });
+  });
+}
+
+export const telemetrySchema = z
+  .strictObject({
+    privacy_level: z.enum(PRIVACY_LEVELS).default('standard'),
+    /** Empty or null: use the default resolution (flag, env, XDG, ~/.local/state). */
+    data_dir: absolutePath({ allowEmpty: true }).nullable().optional(),
+    retention: z.strictObject({ health: duration('30d'), level: duration('90d'), errors: duration('7d') }).prefault({}),
+    max_total_size: size('1GiB'),
+    sharing: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+  })
+  .transform((t) => ({
+    privacyLevel: t.privacy_level,
+    dataDir: t.data_dir ? t.data_dir : undefined,
+    retentionMillis: Object.fromEntries(CATEGORIES.map((c) => [c, t.retention[c]])) as Record<Category, number>,
+    maxTotalBytes: t.max_total_size,
+    sharing: { enabled: t.sharing.enabled },
+  }))
+  .prefault({});
+
+/** A component section (`receivers:` …): ids to configs. Each config is checked by its type's schema. */
+const componentSection = z.record(z.string(), z.unknown()).nullable().prefault({});
+
+const idList = z
+  .array(z.string())
+  .nullable()
+  .optional()
+  .transform((ids) => ids ?? []);
+
+export const pipelineSchema = z
+  .strictObject({ receivers: idList, processors: idList, exporters: idList })
+  .nullable()
+  .transform((p) => p ?? { receivers: [], processors: [], exporters: [] });
+
+/** The whole file. Component configs are only shaped here; `componentSchemas` checks each by its type. */
+export const configFileSchema = z.strictObject({
+  telemetry: telemetrySchema,
+  receivers: componentSection,
+  processors: componentSection,
+  exporters: componentSection,
+  service: z
+    .strictObject({ pipelines: z.record(z.string(), pipelineSchema).nullable().prefault({}) })
+    .nullable()
+    .prefault({}),
+});
+
+const hostmetricsSchema = z
+  .strictObject({
+    collection_interval: duration('10s', { value: 1_000, text: '1s' }),
+    root_path: absolutePath({ allowEmpty: false }).default('/'),
+  })
+  .transform((r): HostmetricsReceiverConfig => ({
+    type: 'hostmetrics',
+    collectionIntervalMillis: r.collection_interval,
+    rootPath: r.root_path,
+  }));
+
+const privacyProcessorSchema = z
+  .strictObject({ level: z.enum(PRIVACY_LEVELS).optional() })
+  .transform((p): PrivacyProcessorConfig => ({ type: 'privacy', level: p.level }));
+
+const fileExporterSchema = z.strictObject({}).transform((): FileExporterConfig => ({ type: 'file' }));
+
+const endpointSchema = z.string().superRefine((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'is not a URL',
+      params: { hint: 'write e.g. https://collector.example/v1/metrics' },
+    });
+    return;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
+  }
+  if (url.username !== '' || url.password !== '') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must not contain credentials',
+      params: { hint: 'send credentials in headers (e.g. Authorization), where they stay out of logs' },
+    });
+  }
+});
+
+/** RFC 9110 token characters. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const headerValue = z.unknown().transform((value, ctx) => {
+  if (typeof value !== 'string') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a header value must be a string',
+      params: { hint: 'quote it, e.g. "${TOKEN}", so YAML does not read it as a number or boolean' },
+    });
+    return z.NEVER;
+  }
+  if (/[\r\n\0]/.test(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'a header value must be one line',
+      params: { hint: 'remove the line break' },
+    });
+    return z.NEVER;
+  }
+  return value;
+});
+
+const headersSchema = z
+  .record(z.string(), headerValue)
+  .superRefine((headers, ctx) => {
+    for (const name of Object.keys(headers)) {
+      if (!HEADER_NAME.test(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'is not a valid HTTP header name',
+          params: { hint: 'header names are letters, digits and -, e.g. Authorization', at: 'key' },
+        });
+      }
+    }
+  })
+  .nullable()
+  .prefault({});
+
+const otlpHttpExporterSchema = z
+  .strictObject({
+    endpoint: endpointSchema,
+    headers: headersSchema,
+    timeout: duration('10s'),
+  })
+  .transform((e): OtlpHttpExporterConfig => ({
+    type: 'otlphttp',
+    endpoint: e.endpoint,
+    headers: e.headers ?? {},
+    timeoutMillis: e.timeout,
+  }));
+
+/** The component types, by section, and the schema of each type's config. */
+export const componentSchemas = {
+  receivers: { hostmetrics: hostmetricsSchema },
+  processors: { privacy: privacyProcessorSchema },
+  exporters: { file: fileExporterSchema, otlphttp: otlpHttpExporterSchema },
+} as const;
+
+export type SectionName = keyof typeof componentSchemas;
+export const SECTION_NAMES = Object.keys(componentSchemas) as SectionName[];
+
+/** Singular names for messages: "exporter", "receiver". */
+export const SECTION_SINGULAR: Record<SectionName, string> = {
+  receivers: 'receiver',
+  processors: 'processor',
+  exporters: 'exporter',
+};

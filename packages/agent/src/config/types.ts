@@ -1,0 +1,73 @@
+import type { ErrorCode } from '../errors.js';
+import type { Category, PrivacyLevel } from './levels.js';
+
+/** One problem in a config file, with where it is and what to do about it. */
+export interface ConfigIssue {
+  /** Dotted config path, e.g. `telemetry.retention.health` or `service.pipelines.metrics/local.exporters[1]`; '' for the file. */
+  path: string;
+  /** 1-based; absent when the problem has no place in the file (e.g. it could not be read). */
+  line?: number;
+  column?: number;
+  message: string;
+  hint?: string;
+  /** The file name as given by the caller. */
+  source: string;
+  /** Set when the issue has its own code; otherwise a failed config is PT_ERR_CONFIG_INVALID. */
+  code?: ErrorCode;
+}
+
+export type ConfigResult =
+  { ok: true; config: AgentConfig; warnings: ConfigIssue[] } | { ok: false; errors: ConfigIssue[] };
+
+export interface HostmetricsReceiverConfig {
+  type: 'hostmetrics';
+  collectionIntervalMillis: number;
+  /** procfs is read at `<rootPath>/proc`, so a container can watch its host. */
+  rootPath: string;
+}
+
+export interface PrivacyProcessorConfig {
+  type: 'privacy';
+  /** Narrows `telemetry.privacyLevel` for the pipelines that list this processor; undefined = no narrowing. */
+  level: PrivacyLevel | undefined;
+}
+
+export interface FileExporterConfig {
+  type: 'file';
+}
+
+export interface OtlpHttpExporterConfig {
+  type: 'otlphttp';
+  endpoint: string;
+  headers: Record<string, string>;
+  timeoutMillis: number;
+}
+
+export type ReceiverConfig = HostmetricsReceiverConfig;
+export type ProcessorConfig = PrivacyProcessorConfig;
+export type ExporterConfig = FileExporterConfig | OtlpHttpExporterConfig;
+
+export interface PipelineConfig {
+  /** `metrics` or `metrics/<name>`. */
+  id: string;
+  receivers: string[];
+  processors: string[];
+  exporters: string[];
+}
+
+/** A validated config; durations and sizes are parsed once, here, into the units their names carry. */
+export interface AgentConfig {
+  source: string;
+  telemetry: {
+    privacyLevel: PrivacyLevel;
+    /** undefined: resolve the default (flag, env, XDG, ~/.local/state). */
+    dataDir: string | undefined;
+    retentionMillis: Record<Category, number>;
+    maxTotalBytes: number;
+    sharing: { enabled: boolean };
+  };
+  receivers: Record<string, ReceiverConfig>;
+  processors: Record<string, ProcessorConfig>;
+  exporters: Record<string, ExporterConfig>;
+  pipelines: PipelineConfig[];
+}
