@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, tempDir } from './support/cli.js';
@@ -95,5 +95,19 @@ describe('CLI', () => {
     expect(validate.stderr).toContain('sharing.enabled');
     const start = await runCli(['start', '--config', file, '--data-dir', path.join(dir, 'data')]);
     expect(start.code).toBe(2);
+  });
+
+  it('reports a config file it may not read, with its code', async () => {
+    const dir = await tempDir();
+    await chmod(dir, 0o755);
+    const file = path.join(dir, 'private.yaml');
+    await writeFile(file, 'receivers: {}\n');
+    await chmod(file, 0o000);
+    // As root every file is readable, so the CLI runs as the unprivileged `nobody` user then.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const result = await runCli(['validate', '--config', file], asUser);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('permission denied');
+    expect(result.stderr).toContain('PT_ERR_CONFIG_READ');
   });
 });
