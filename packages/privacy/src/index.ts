@@ -35,3 +35,7 @@ export { createPrivacy } from './create-privacy.js';
 export type { Privacy, PrivacyOptions } from './create-privacy.js';
 export { PERSONAL_DATA_CANARIES, needleForms } from './testing/canaries.js';
 export { CollectingReader } from './testing/collecting-reader.js';
+export { buildManifest } from './manifest/manifest.js';
+export type { Manifest, ManifestAttribute, ManifestMetric } from './manifest/manifest.js';
+export { diffManifests } from './manifest/diff.js';
+export type { AttributeChange, ManifestDiff } from './manifest/diff.js';
