@@ -1,24 +1,28 @@
 import os from 'node:os';
-import { MeterProvider, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import {
   DEFAULT_POLICY,
   DropCounter,
   PolicyAtLevel,
-  PrivacyProcessor,
+  SwappablePseudonymizer,
   buildResource,
   createHmacPseudonymizer,
   createPrivacyViews,
   loadOrCreateInstallSecret,
-  narrowerLevel,
   type PrivacyLevel,
 } from '@prism-telemetry/privacy';
 import { systemClock, type Clock } from './component/clock.js';
 import type { Component } from './component/component.js';
 import type { Logger } from './component/logger.js';
-import type { AgentConfig, PipelineConfig } from './config/types.js';
-import { buildExporter } from './pipeline/build-exporter.js';
-import { PipelineExporter } from './pipeline/pipeline-exporter.js';
+import type { AgentConfig } from './config/types.js';
+import type { FileExporter } from './exporters/file/file-exporter.js';
+import { recordOutboundAttempt } from './outbound/outbound-log.js';
+import { AGENT_SCOPE, buildPipelines, receiverScope, type PipelineSummary } from './pipeline/build-pipelines.js';
+import type { SharingGate } from './pipeline/consent-gate-exporter.js';
 import { HostMetricsReceiver } from './receivers/hostmetrics/host-metrics-receiver.js';
+import { effectiveMode } from './state/effective-mode.js';
+import { StateWatcher } from './state/state-watcher.js';
+import type { EffectiveMode, TelemetryState } from './state/types.js';
 import { ensureDataDir, resolveDataDir, type DataDirSource } from './store/data-dir.js';
 import { displayPath } from './store/display-path.js';
 import { acquireDataDirLock, type DataDirLock } from './store/lock.js';
@@ -26,9 +30,7 @@ import { repairTornTails } from './store/repair.js';
 import { RetentionScheduler } from './store/retention.js';
 import { AGENT_VERSION } from './version.js';
 
-/** Scope of the agent's own instruments; every pipeline carries them. */
-export const AGENT_SCOPE = 'prism-telemetry/agent';
-const receiverScope = (id: string): string => `prism-telemetry/receiver/${id}`;
+export { AGENT_SCOPE };
 
 export interface AgentOptions {
   config: AgentConfig;
@@ -38,18 +40,24 @@ export interface AgentOptions {
   logger: Logger;
   clock?: Clock;
   homedir?: string;
+  /** Where PRISM_TELEMETRY_DEBUG=1 prints payloads; default stdout. */
+  debugOut?: NodeJS.WritableStream;
+  /** How often state.json is read; default 2 s. */
+  statePollMillis?: number;
 }
 
 export interface AgentInfo {
   dataDir: string;
   dataDirSource: DataDirSource | 'config';
   privacyLevel: PrivacyLevel;
-  pipelines: Array<{ id: string; level: PrivacyLevel; exporters: string[]; intervalMillis: number }>;
+  pipelines: PipelineSummary[];
+  mode: EffectiveMode;
 }
 
 /**
  * The running agent: receivers -> MeterProvider with the privacy Views -> one reader per pipeline ->
- * privacy processor -> exporters. Owns the data directory while it runs (single-writer lock).
+ * privacy processor -> exporters (sharing ones behind the consent gate). Owns the data directory while it
+ * runs (single-writer lock) and follows `state.json` for the mode, consent and data deletions.
  */
 export class Agent implements Component {
   readonly #options: AgentOptions;
@@ -57,9 +65,16 @@ export class Agent implements Component {
   readonly drops = new DropCounter();
   #lock: DataDirLock | undefined;
   #provider: MeterProvider | undefined;
+  #receiverFactories: Array<() => Component> = [];
   #receivers: Component[] = [];
   #exporters: PushMetricExporter[] = [];
+  #fileExporters: FileExporter[] = [];
+  #pseudonymizer: SwappablePseudonymizer | undefined;
   #retention: RetentionScheduler | undefined;
+  #watcher: StateWatcher | undefined;
+  #mode: EffectiveMode = { mode: 'local', sharingAllowed: false, reason: 'starting', forcedBy: undefined };
+  #state: TelemetryState | undefined;
+  #dataDir = '';
   #stopping: Promise<void> | undefined;
   info: AgentInfo | undefined;
 
@@ -68,39 +83,57 @@ export class Agent implements Component {
     this.#clock = options.clock ?? systemClock;
   }
 
+  get mode(): EffectiveMode {
+    return this.#mode;
+  }
+
   async start(): Promise<void> {
     const { config, logger, env } = this.#options;
     const homedir = this.#options.homedir ?? os.homedir();
     const flag = this.#options.dataDirFlag ?? config.telemetry.dataDir;
     const resolved = resolveDataDir({ ...(flag ? { flag } : {}), env, homedir });
-    const dataDir = resolved.path;
+    const dataDir = (this.#dataDir = resolved.path);
     const dataDirSource = !this.#options.dataDirFlag && config.telemetry.dataDir ? 'config' : resolved.source;
     await ensureDataDir(dataDir, { homedir });
     this.#lock = await acquireDataDirLock(dataDir, { homedir });
     try {
-      for (const repaired of await repairTornTails(dataDir)) {
+      for (const repaired of await repairTornTails(dataDir, { homedir })) {
         logger.warn('store: removed a torn last line left by a crash', { ...repaired });
       }
       const { secret, created, replaced } = await loadOrCreateInstallSecret({ dir: dataDir });
       if (created) logger.info('privacy: created the install secret for pseudonyms (mode 0600, never exported)');
       if (replaced) logger.warn('privacy: the install secret was damaged; moved it aside and made a new one');
-      this.#startPipelines(dataDir, secret);
-      this.info = { dataDir, dataDirSource, privacyLevel: config.telemetry.privacyLevel, pipelines: this.#describe() };
+      const summaries = this.#startPipelines(dataDir, secret);
       this.#retention = new RetentionScheduler({
         clock: this.#clock,
         logger,
         dataDir,
+        homedir,
         retentionMillis: config.telemetry.retentionMillis,
         maxTotalBytes: config.telemetry.maxTotalBytes,
       });
       await this.#retention.start();
-      for (const receiver of this.#receivers) await receiver.start();
+      this.#watcher = new StateWatcher({
+        dataDir,
+        clock: this.#clock,
+        logger,
+        ...(this.#options.statePollMillis ? { intervalMillis: this.#options.statePollMillis } : {}),
+        onChange: (state, previous) => this.#applyState(state, previous),
+      });
+      await this.#watcher.start();
+      this.info = {
+        dataDir,
+        dataDirSource,
+        privacyLevel: config.telemetry.privacyLevel,
+        pipelines: summaries,
+        mode: this.#mode,
+      };
       logger.info('agent started', {
         version: AGENT_VERSION,
         level: config.telemetry.privacyLevel,
+        mode: this.#mode.mode,
         data_dir: displayPath(dataDir, homedir),
         pipelines: config.pipelines.map((p) => p.id).join(','),
-        sharing: config.telemetry.sharing.enabled,
       });
     } catch (error) {
       await this.shutdown();
@@ -108,88 +141,97 @@ export class Agent implements Component {
     }
   }
 
-  #levelOf(pipeline: PipelineConfig): PrivacyLevel {
-    let level = this.#options.config.telemetry.privacyLevel;
-    for (const id of pipeline.processors) {
-      const processor = this.#options.config.processors[id];
-      if (processor?.level) level = narrowerLevel(level, processor.level);
-    }
-    return level;
-  }
-
-  #intervalOf(pipeline: PipelineConfig): number {
-    const intervals = pipeline.receivers.map(
-      (id) => this.#options.config.receivers[id]?.collectionIntervalMillis ?? 10_000,
-    );
-    return Math.min(...intervals);
-  }
-
-  #describe(): AgentInfo['pipelines'] {
-    return this.#options.config.pipelines.map((p) => ({
-      id: p.id,
-      level: this.#levelOf(p),
-      exporters: p.exporters,
-      intervalMillis: this.#intervalOf(p),
-    }));
-  }
-
-  #startPipelines(dataDir: string, secret: Uint8Array): void {
-    const { config, logger } = this.#options;
-    const context = { pseudonymizer: createHmacPseudonymizer({ secret }), drops: this.drops };
-    const collectLevel = config.telemetry.privacyLevel;
-    const providerPolicy = new PolicyAtLevel(DEFAULT_POLICY, collectLevel, context);
-
-    const exporters = new Map<string, PushMetricExporter>();
-    for (const [id, exporterConfig] of Object.entries(config.exporters)) {
-      if (!config.pipelines.some((p) => p.exporters.includes(id))) continue;
-      exporters.set(id, buildExporter(exporterConfig, { dataDir, policy: providerPolicy, clock: this.#clock, logger }));
-    }
-    this.#exporters = [...exporters.values()];
-
-    const readers = config.pipelines.map((pipeline) => {
-      const intervalMillis = this.#intervalOf(pipeline);
-      const policy = new PolicyAtLevel(DEFAULT_POLICY, this.#levelOf(pipeline), context);
-      return new PeriodicExportingMetricReader({
-        exportIntervalMillis: intervalMillis,
-        exportTimeoutMillis: Math.min(intervalMillis, 30_000),
-        exporter: new PipelineExporter({
-          scopes: new Set([AGENT_SCOPE, ...pipeline.receivers.map(receiverScope)]),
-          processor: new PrivacyProcessor(policy),
-          exporters: pipeline.exporters.map((id) => exporters.get(id)!),
-        }),
-      });
+  #startPipelines(dataDir: string, secret: Uint8Array): PipelineSummary[] {
+    const { config, logger, env } = this.#options;
+    this.#pseudonymizer = new SwappablePseudonymizer(createHmacPseudonymizer({ secret }));
+    const context = { pseudonymizer: this.#pseudonymizer, drops: this.drops };
+    const collectPolicy = new PolicyAtLevel(DEFAULT_POLICY, config.telemetry.privacyLevel, context);
+    const gate: SharingGate = {
+      mode: () => this.#mode.mode,
+      sharingAllowed: () => this.#mode.sharingAllowed,
+      consent: () => {
+        const receipt = this.#state?.consent;
+        return receipt ? { millis: Date.parse(receipt.timestamp), level: receipt.level } : undefined;
+      },
+    };
+    const debug =
+      env['PRISM_TELEMETRY_DEBUG'] !== undefined && !['', '0', 'false'].includes(env['PRISM_TELEMETRY_DEBUG']);
+    const built = buildPipelines({
+      config,
+      dataDir,
+      context,
+      gate,
+      isCollecting: () => this.#mode.mode !== 'off',
+      recordAttempt: (attempt) => recordOutboundAttempt(dataDir, attempt),
+      debugOut: debug ? (this.#options.debugOut ?? process.stdout) : undefined,
+      clock: this.#clock,
+      logger,
     });
-
+    this.#exporters = built.exporters;
+    this.#fileExporters = built.fileExporters;
     this.#provider = new MeterProvider({
       resource: buildResource({
         serviceName: 'prism-telemetry-agent',
         serviceVersion: AGENT_VERSION,
-        privacyLevel: collectLevel,
+        privacyLevel: config.telemetry.privacyLevel,
       }),
-      views: createPrivacyViews(providerPolicy),
-      readers,
+      views: createPrivacyViews(collectPolicy),
+      readers: built.readers,
     });
-
     const dropped = this.#provider.getMeter(AGENT_SCOPE, AGENT_VERSION).createCounter('prism.privacy.dropped');
     this.drops.onDrop((reason, count) => dropped.add(count, { reason }));
 
     const agentStartMillis = this.#clock.now();
-    const used = new Set(config.pipelines.flatMap((p) => p.receivers));
-    for (const id of used) {
+    for (const id of new Set(config.pipelines.flatMap((p) => p.receivers))) {
       const receiver = config.receivers[id];
       if (!receiver) continue;
-      this.#receivers.push(
-        new HostMetricsReceiver({
-          meter: this.#provider.getMeter(receiverScope(id), AGENT_VERSION),
-          metrics: DEFAULT_POLICY.metrics,
-          intervalMillis: receiver.collectionIntervalMillis,
-          clock: this.#clock,
-          logger,
-          agentStartMillis,
-          rootPath: receiver.rootPath,
-        }),
+      const meter = this.#provider.getMeter(receiverScope(id), AGENT_VERSION);
+      this.#receiverFactories.push(
+        () =>
+          new HostMetricsReceiver({
+            meter,
+            metrics: DEFAULT_POLICY.metrics,
+            intervalMillis: receiver.collectionIntervalMillis,
+            clock: this.#clock,
+            logger,
+            agentStartMillis,
+            rootPath: receiver.rootPath,
+          }),
       );
     }
+    return built.summaries;
+  }
+
+  async #applyState(state: TelemetryState, previous: TelemetryState | undefined): Promise<void> {
+    const { logger, env } = this.#options;
+    this.#state = state;
+    const before = this.#mode;
+    this.#mode = effectiveMode(state, env);
+    if (this.info) this.info.mode = this.#mode;
+    if (!previous || before.mode !== this.#mode.mode || before.sharingAllowed !== this.#mode.sharingAllowed) {
+      logger.info('mode', { mode: this.#mode.mode, sharing: this.#mode.sharingAllowed, reason: this.#mode.reason });
+    }
+    if (this.#mode.mode === 'off') await this.#stopReceivers();
+    else await this.#startReceivers();
+    if (previous && state.dataGeneration !== previous.dataGeneration) {
+      // `delete --all` removed the data and rotated the secret: new pseudonyms, new files.
+      const { secret } = await loadOrCreateInstallSecret({ dir: this.#dataDir });
+      this.#pseudonymizer?.swap(createHmacPseudonymizer({ secret }));
+      for (const exporter of this.#fileExporters) await exporter.reopen();
+      logger.info('data deleted by the user: reloaded the install secret and reopened the data files');
+    }
+  }
+
+  async #startReceivers(): Promise<void> {
+    if (this.#receivers.length > 0 || this.#stopping) return;
+    this.#receivers = this.#receiverFactories.map((create) => create());
+    for (const receiver of this.#receivers) await receiver.start();
+  }
+
+  async #stopReceivers(): Promise<void> {
+    const running = this.#receivers;
+    this.#receivers = [];
+    for (const receiver of running) await receiver.shutdown();
   }
 
   /** Collects and exports now, in every pipeline. */
@@ -203,7 +245,8 @@ export class Agent implements Component {
   }
 
   async #stop(): Promise<void> {
-    for (const receiver of this.#receivers) await receiver.shutdown();
+    await this.#watcher?.shutdown();
+    await this.#stopReceivers();
     // Readers collect once more on shutdown, so the last samples reach the files.
     await this.#provider?.shutdown();
     for (const exporter of this.#exporters) await exporter.shutdown();

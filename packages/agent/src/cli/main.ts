@@ -1,6 +1,15 @@
 import { Command, CommanderError } from 'commander';
 import { AGENT_VERSION } from '../version.js';
 import { registerStart } from './commands/start.js';
+import { registerShow } from './commands/show.js';
+import { registerMode } from './commands/mode.js';
+import { registerEnable } from './commands/enable.js';
+import { registerDisable } from './commands/disable.js';
+import { registerStatus } from './commands/status.js';
+import { registerExport } from './commands/export.js';
+import { registerDelete } from './commands/delete.js';
+import { registerAudit } from './commands/audit.js';
+import { registerDryRun } from './commands/dry-run.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
 
@@ -14,6 +23,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride();
   registerStart(program, setExit);
   registerValidate(program, setExit);
+  registerShow(program, setExit);
+  registerMode(program, setExit);
+  registerEnable(program, setExit);
+  registerDisable(program, setExit);
+  registerStatus(program, setExit);
+  registerExport(program, setExit);
+  registerDelete(program, setExit);
+  registerAudit(program, setExit);
+  registerDryRun(program, setExit);
   return program;
 }
 

@@ -7,6 +7,13 @@ export interface PipelineExporterOptions {
   scopes: ReadonlySet<string>;
   processor: PrivacyProcessor;
   exporters: readonly PushMetricExporter[];
+  /**
+   * Delta for pipelines that send data off the machine: each point then covers one interval, so the consent
+   * gate can drop exactly what was collected before consent. Cumulative otherwise (what OTLP files hold).
+   */
+  temporality?: AggregationTemporality;
+  /** False while the agent is in mode `off`: nothing is stored or sent. */
+  isOpen?: () => boolean;
 }
 
 /**
@@ -21,7 +28,11 @@ export class PipelineExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    const { scopes, processor, exporters } = this.#options;
+    const { scopes, processor, exporters, isOpen } = this.#options;
+    if (isOpen && !isOpen()) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
     const own = { ...metrics, scopeMetrics: metrics.scopeMetrics.filter((s) => scopes.has(s.scope.name)) };
     const processed = processor.process(own);
     if (processed.scopeMetrics.length === 0) {
@@ -42,6 +53,6 @@ export class PipelineExporter implements PushMetricExporter {
   }
 
   selectAggregationTemporality(): AggregationTemporality {
-    return AggregationTemporality.CUMULATIVE;
+    return this.#options.temporality ?? AggregationTemporality.CUMULATIVE;
   }
 }

@@ -37,17 +37,18 @@ export function registerStart(program: Command, setExit: (code: number) => void)
         return;
       }
       const info = agent.info!;
-      const { exporters } = result.config;
-      const sharing = info.pipelines.some((p) => p.exporters.some((e) => exporters[e]?.type === 'otlphttp'));
       process.stdout.write(
         [
           `prism-telemetry agent running (privacy level ${info.privacyLevel})`,
           `  data:      ${displayPath(info.dataDir)} (from ${info.dataDirSource})`,
           ...info.pipelines.map(
-            (p) => `  pipeline:  ${p.id} -> ${p.exporters.join(', ')} every ${p.intervalMillis / 1000}s at ${p.level}`,
+            (p) =>
+              `  pipeline:  ${p.id} -> ${p.exporters.join(', ')} every ${p.intervalMillis / 1000}s at ${p.level}` +
+              (p.sharing ? ' (sends off this machine only in mode on, with consent)' : ''),
           ),
-          sharing
-            ? '  sharing:   ON: a pipeline sends data to a remote endpoint'
+          `  mode:      ${info.mode.mode}: ${info.mode.reason}`,
+          info.mode.sharingAllowed
+            ? '  sharing:   ON: data is sent to the consented endpoint'
             : '  sharing:   off: nothing leaves this machine',
           '  stop with Ctrl+C (SIGINT) or SIGTERM',
           '',

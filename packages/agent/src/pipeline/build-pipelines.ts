@@ -1,0 +1,140 @@
+import {
+  AggregationTemporality,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import {
+  DEFAULT_POLICY,
+  PolicyAtLevel,
+  PrivacyProcessor,
+  narrowerLevel,
+  type AttributeFilterContext,
+  type PrivacyLevel,
+} from '@prism-telemetry/privacy';
+import type { Clock } from '../component/clock.js';
+import type { Logger } from '../component/logger.js';
+import type { AgentConfig, PipelineConfig } from '../config/types.js';
+import { FileExporter } from '../exporters/file/file-exporter.js';
+import { destinationOf } from '../outbound/outbound-log.js';
+import type { OutboundAttempt } from '../state/types.js';
+import { buildExporter } from './build-exporter.js';
+import { ConsentGateExporter, type SharingGate } from './consent-gate-exporter.js';
+import { DebugPrintExporter } from './debug-print-exporter.js';
+import { PipelineExporter } from './pipeline-exporter.js';
+
+/** Scope of the agent's own instruments; every pipeline carries them. */
+export const AGENT_SCOPE = 'prism-telemetry/agent';
+export const receiverScope = (id: string): string => `prism-telemetry/receiver/${id}`;
+
+export interface PipelineSummary {
+  id: string;
+  level: PrivacyLevel;
+  exporters: string[];
+  intervalMillis: number;
+  sharing: boolean;
+}
+
+export interface BuiltPipelines {
+  readers: PeriodicExportingMetricReader[];
+  /** Every exporter once (pipelines may share one); shut down after the readers. */
+  exporters: PushMetricExporter[];
+  fileExporters: FileExporter[];
+  summaries: PipelineSummary[];
+}
+
+export interface BuildPipelinesOptions {
+  config: AgentConfig;
+  dataDir: string;
+  context: AttributeFilterContext;
+  gate: SharingGate;
+  isCollecting: () => boolean;
+  recordAttempt: (attempt: OutboundAttempt) => Promise<void>;
+  /** PRISM_TELEMETRY_DEBUG: print what sharing exporters would send, and send nothing. */
+  debugOut: NodeJS.WritableStream | undefined;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function pipelineLevel(config: AgentConfig, pipeline: PipelineConfig): PrivacyLevel {
+  let level = config.telemetry.privacyLevel;
+  for (const id of pipeline.processors) {
+    const processor = config.processors[id];
+    if (processor?.level) level = narrowerLevel(level, processor.level);
+  }
+  return level;
+}
+
+export function pipelineInterval(config: AgentConfig, pipeline: PipelineConfig): number {
+  return Math.min(...pipeline.receivers.map((id) => config.receivers[id]?.collectionIntervalMillis ?? 10_000));
+}
+
+export const isSharingExporter = (config: AgentConfig, id: string): boolean =>
+  config.exporters[id]?.type === 'otlphttp';
+
+/** receivers -> (MeterProvider with Views) -> one reader per pipeline -> privacy processor -> exporters. */
+export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
+  const { config, dataDir, context, gate, clock, logger } = options;
+  const processors = new Map<PrivacyLevel, PrivacyProcessor>();
+  const processorFor = (level: PrivacyLevel): PrivacyProcessor => {
+    let processor = processors.get(level);
+    if (!processor)
+      processors.set(level, (processor = new PrivacyProcessor(new PolicyAtLevel(DEFAULT_POLICY, level, context))));
+    return processor;
+  };
+  const storePolicy = new PolicyAtLevel(DEFAULT_POLICY, config.telemetry.privacyLevel, context);
+
+  const exporters = new Map<string, PushMetricExporter>();
+  const fileExporters: FileExporter[] = [];
+  for (const [id, exporterConfig] of Object.entries(config.exporters)) {
+    if (!config.pipelines.some((p) => p.exporters.includes(id))) continue;
+    if (exporterConfig.type === 'otlphttp') {
+      const inner = options.debugOut
+        ? new DebugPrintExporter({
+            out: options.debugOut,
+            label: `${id} (would POST to ${destinationOf(exporterConfig.endpoint)})`,
+          })
+        : buildExporter(exporterConfig, { dataDir, policy: storePolicy, clock, logger });
+      exporters.set(
+        id,
+        new ConsentGateExporter({
+          inner,
+          gate: options.debugOut
+            ? {
+                ...gate,
+                sharingAllowed: () => true,
+                consent: () => gate.consent() ?? { millis: 0, level: config.telemetry.privacyLevel },
+              }
+            : gate,
+          destination: destinationOf(exporterConfig.endpoint),
+          recordAttempt: options.debugOut ? async () => {} : options.recordAttempt,
+          processorFor,
+          clock,
+        }),
+      );
+    } else {
+      const exporter = buildExporter(exporterConfig, { dataDir, policy: storePolicy, clock, logger });
+      if (exporter instanceof FileExporter) fileExporters.push(exporter);
+      exporters.set(id, exporter);
+    }
+  }
+
+  const summaries: PipelineSummary[] = [];
+  const readers = config.pipelines.map((pipeline) => {
+    const intervalMillis = pipelineInterval(config, pipeline);
+    const level = pipelineLevel(config, pipeline);
+    const sharing = pipeline.exporters.some((id) => isSharingExporter(config, id));
+    summaries.push({ id: pipeline.id, level, exporters: pipeline.exporters, intervalMillis, sharing });
+    return new PeriodicExportingMetricReader({
+      exportIntervalMillis: intervalMillis,
+      exportTimeoutMillis: Math.min(intervalMillis, 30_000),
+      exporter: new PipelineExporter({
+        scopes: new Set([AGENT_SCOPE, ...pipeline.receivers.map(receiverScope)]),
+        processor: processorFor(level),
+        exporters: pipeline.exporters.map((id) => exporters.get(id)!),
+        temporality: sharing ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+        isOpen: options.isCollecting,
+      }),
+    });
+  });
+  return { readers, exporters: [...exporters.values()], fileExporters, summaries };
+}

@@ -1,0 +1,105 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { JsonMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  AggregationTemporality,
+  type DataPoint,
+  type MetricData,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
+import type { PrivacyLevel, PrivacyProcessor } from '@prism-telemetry/privacy';
+import type { Clock } from '../component/clock.js';
+import type { Mode, OutboundAttempt } from '../state/types.js';
+
+/** What the consent gate needs to know, read fresh on every export. */
+export interface SharingGate {
+  mode(): Mode;
+  sharingAllowed(): boolean;
+  /** The consent in force: data collected before `millis` is never sent, nothing wider than `level`. */
+  consent(): { millis: number; level: PrivacyLevel } | undefined;
+}
+
+export interface ConsentGateOptions {
+  inner: PushMetricExporter;
+  gate: SharingGate;
+  /** Origin and path of the endpoint, for the outbound log. */
+  destination: string;
+  recordAttempt(attempt: OutboundAttempt): Promise<void>;
+  /** The privacy processor for a level; applied again (it is idempotent) to narrow to the consented level. */
+  processorFor(level: PrivacyLevel): PrivacyProcessor;
+  clock: Clock;
+}
+
+const hrMillis = (t: [number, number]): number => t[0] * 1000 + t[1] / 1e6;
+
+/**
+ * Stands in front of every exporter that sends data off the machine. Without consent (mode not `on`, no
+ * receipt, DO_NOT_TRACK) data is dropped here and no connection is made; with consent, points collected
+ * before the consent time are removed, and every attempt is written to the outbound log.
+ */
+export class ConsentGateExporter implements PushMetricExporter {
+  readonly #options: ConsentGateOptions;
+  blocked = 0;
+
+  constructor(options: ConsentGateOptions) {
+    this.#options = options;
+  }
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    const { gate, inner, clock } = this.#options;
+    const consent = gate.consent();
+    if (!gate.sharingAllowed() || consent === undefined) {
+      this.blocked++;
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
+    const afterConsent = this.#options.processorFor(consent.level).process(onlyAfter(metrics, consent.millis));
+    if (afterConsent.scopeMetrics.length === 0) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
+    const bytes = JsonMetricsSerializer.serializeRequest(afterConsent)?.byteLength ?? 0;
+    const mode = gate.mode();
+    inner.export(afterConsent, (result) => {
+      const outcome = result.code === ExportResultCode.SUCCESS ? 'sent' : `failed:${result.error?.name ?? 'unknown'}`;
+      void this.#options
+        .recordAttempt({
+          at: new Date(clock.now()).toISOString(),
+          destination: this.#options.destination,
+          bytes,
+          mode,
+          result: outcome,
+          purpose: 'collect',
+        })
+        .finally(() => resultCallback(result));
+    });
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#options.inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.#options.inner.shutdown();
+  }
+
+  selectAggregationTemporality(): AggregationTemporality {
+    return AggregationTemporality.CUMULATIVE;
+  }
+}
+
+/** Keeps data points whose collection started at or after `millis`. */
+function onlyAfter(metrics: ResourceMetrics, millis: number): ResourceMetrics {
+  const scopeMetrics = metrics.scopeMetrics
+    .map((scope) => ({
+      ...scope,
+      metrics: scope.metrics
+        .map((m) => ({
+          ...m,
+          dataPoints: (m.dataPoints as DataPoint<unknown>[]).filter((p) => hrMillis(p.startTime) >= millis),
+        }))
+        .filter((m) => m.dataPoints.length > 0) as MetricData[],
+    }))
+    .filter((s) => s.metrics.length > 0);
+  return { ...metrics, scopeMetrics };
+}

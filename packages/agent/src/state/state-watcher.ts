@@ -1,0 +1,67 @@
+import type { Clock, Ticker } from '../component/clock.js';
+import type { Component } from '../component/component.js';
+import type { Logger } from '../component/logger.js';
+import { readState } from './telemetry-state.js';
+import type { TelemetryState } from './types.js';
+
+export interface StateWatcherOptions {
+  dataDir: string;
+  clock: Clock;
+  logger: Logger;
+  intervalMillis?: number;
+  /** Called with the first state at start, then whenever mode, consent or data generation change. */
+  onChange(state: TelemetryState, previous: TelemetryState | undefined): Promise<void> | void;
+}
+
+function fingerprint(state: TelemetryState): string {
+  return JSON.stringify([state.mode, state.modeSince, state.consent?.id, state.dataGeneration]);
+}
+
+/**
+ * Polls `<data-dir>/state.json`, so that `mode`, `enable`, `disable`, `delete` and the dashboard, all of which
+ * only write that file, take effect in a running agent within one interval.
+ */
+export class StateWatcher implements Component {
+  readonly #options: StateWatcherOptions;
+  #ticker: Ticker | undefined;
+  #current: TelemetryState | undefined;
+  #checking: Promise<void> | undefined;
+
+  constructor(options: StateWatcherOptions) {
+    this.#options = options;
+  }
+
+  get state(): TelemetryState | undefined {
+    return this.#current;
+  }
+
+  async start(): Promise<void> {
+    await this.check();
+    this.#ticker = this.#options.clock.every(this.#options.intervalMillis ?? 2000, () => {
+      this.#checking ??= this.check().finally(() => (this.#checking = undefined));
+    });
+  }
+
+  /** Reads the state now and applies a change; never rejects (a bad read keeps the last good state). */
+  async check(): Promise<void> {
+    try {
+      const { state, movedAside } = await readState(this.#options.dataDir);
+      if (movedAside)
+        this.#options.logger.warn('state: damaged state file moved aside; mode is local', { file: movedAside });
+      if (this.#current && fingerprint(state) === fingerprint(this.#current)) return;
+      const previous = this.#current;
+      this.#current = state;
+      await this.#options.onChange(state, previous);
+    } catch (error) {
+      this.#options.logger.warn('state: could not read state.json; keeping the last known mode', {
+        error: (error as NodeJS.ErrnoException).code ?? 'unknown',
+      });
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.#ticker?.cancel();
+    this.#ticker = undefined;
+    await this.#checking;
+  }
+}
