@@ -1,7 +1,7 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli, tempDir } from './support/cli.js';
+import { REPO_ROOT, othersCanExecute, runCli, tempDir } from './support/cli.js';
 
 describe('CLI', () => {
   it.each([[[]], [['start']], [['validate']]])('prints help for %j --help', async (args) => {
@@ -104,7 +104,9 @@ describe('CLI', () => {
     await writeFile(file, 'receivers: {}\n');
     await chmod(file, 0o000);
     // As root every file is readable, so the CLI runs as the unprivileged `nobody` user then.
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    // A node binary under /root (npx -y node@24) is not executable by `nobody`; the system one is.
+    const node = othersCanExecute(process.execPath) ? process.execPath : '/usr/bin/node';
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534, node } : {};
     const result = await runCli(['validate', '--config', file], asUser);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('permission denied');

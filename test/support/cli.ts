@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,10 +30,10 @@ export interface RunResult {
 /** Runs the real CLI to completion. */
 export function runCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number; node?: string } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(options.node ?? process.execPath, [CLI, ...args], {
       env: options.env ?? isolatedEnv(),
       cwd: options.cwd ?? REPO_ROOT,
       ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid ?? options.uid }),
@@ -134,4 +135,17 @@ export async function readAllFiles(dir: string): Promise<Map<string, Buffer>> {
     out.set(path.relative(dir, full), await readFile(full));
   }
   return out;
+}
+
+/** True when a user other than the owner may execute `file` (every parent directory searchable too). */
+export function othersCanExecute(file: string): boolean {
+  try {
+    if ((statSync(file).mode & 0o001) === 0) return false;
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      if ((statSync(dir).mode & 0o001) === 0) return false;
+      if (dir === path.dirname(dir)) return true;
+    }
+  } catch {
+    return false;
+  }
 }
