@@ -12,6 +12,19 @@ const MOUNTPOINT: AttributeRule = {
   treatment: at('hash', 'hash', 'keep'),
 };
 
+const SERVICE_NAME: AttributeRule = {
+  key: 'prism.service',
+  description: 'The name the user gave the probed service in the config (e.g. "cache"); hashed at minimal.',
+  treatment: at('hash', 'keep', 'keep'),
+};
+
+const SERVICE_TYPE: AttributeRule = {
+  key: 'prism.service.type',
+  description: 'Kind of probe.',
+  treatment: KEEP_ALL,
+  values: ['redis', 'postgresql', 'neo4j', 'http', 'tcp'],
+};
+
 function metric(rule: Omit<MetricRule, 'attributes'> & { attributes?: readonly AttributeRule[] }): MetricRule {
   return { ...rule, attributes: rule.attributes ?? [] };
 }
@@ -186,6 +199,46 @@ export const DEFAULT_POLICY: Policy = {
       attributes: [
         { key: 'reason', description: 'Why it was removed.', treatment: KEEP_ALL, values: [...DROP_REASONS] },
       ],
+    }),
+    ...(
+      [
+        ['prism.service.up', '1', 'Whether a dependency (Redis, PostgreSQL, Neo4j, HTTP, TCP) answered its last probe: 1 up, 0 down.'],
+        ['prism.service.latency', 's', 'Time the last probe of a dependency took.'],
+      ] as const
+    ).map(([name, unit, description]) =>
+      metric({
+        name,
+        unit,
+        description,
+        category: 'health',
+        instrument: 'gauge',
+        minLevel: 'minimal',
+        attributes: [SERVICE_NAME, SERVICE_TYPE],
+      }),
+    ),
+    metric({
+      name: 'prism.system.status',
+      unit: '1',
+      description: 'Overall status derived from probes and alerts: 0 healthy, 1 degraded, 2 critical.',
+      category: 'health',
+      instrument: 'gauge',
+      minLevel: 'minimal',
+    }),
+    metric({
+      name: 'prism.app.level.evolution',
+      unit: '1',
+      description: "Trend of the application's level over the evolution window: 1 growing, 0 stable, -1 declining.",
+      category: 'level',
+      instrument: 'gauge',
+      minLevel: 'minimal',
+    }),
+    metric({
+      name: 'prism.app.functional',
+      unit: '1',
+      description: 'Whether a level value arrived within the staleness window: 1 yes, 0 no.',
+      category: 'level',
+      instrument: 'gauge',
+      minLevel: 'minimal',
     }),
     metric({
       name: 'prism.app.level',
