@@ -10,6 +10,13 @@ export const ERROR_CODES = {
   PT_ERR_SECRET: 'The install secret could not be created or read.',
   PT_ERR_SHARING_NOT_ENABLED: 'A pipeline sends data off the machine but sharing is not enabled.',
   PT_ERR_USAGE: 'The command line was not understood.',
+  PT_ERR_CONSENT_REQUIRED: 'Sharing needs a consent receipt that still covers the policy.',
+  PT_ERR_ENDPOINT_INVALID: 'A sharing endpoint or policy URL is not an http(s) URL, or has credentials.',
+  PT_ERR_TELEMETRY_DISABLED: 'PRISM_TELEMETRY_DISABLED is set, so telemetry cannot be turned on.',
+  PT_ERR_EXPORT_WRITE: 'The export file could not be written; nothing was left behind.',
+  PT_ERR_EXPORT_READ: 'A file is not a readable prism-telemetry export.',
+  PT_ERR_CONFIRMATION_REQUIRED: 'A destructive command needs confirmation: run it on a terminal or pass --yes.',
+  PT_ERR_REMOTE_DELETE: 'The remote deletion request could not be sent or was refused (local data is still deleted).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

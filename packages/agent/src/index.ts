@@ -18,3 +18,13 @@ export { HostMetricsReceiver } from './receivers/hostmetrics/host-metrics-receiv
 export { PipelineExporter } from './pipeline/pipeline-exporter.js';
 export { checkOtlpJsonRequest } from './otlp/proto.js';
 export { AGENT_VERSION } from './version.js';
+export { importExport } from './export/import-export.js';
+export type { ExportDocument, ExportHeader, ExportMetricRecord } from './export/export-format.js';
+export { auditDataDir } from './audit/audit-data-dir.js';
+export type { AuditFinding } from './audit/finding.js';
+export type { AuditResult } from './audit/audit-data-dir.js';
+export { clusterIdFor } from './outbound/cluster-id.js';
+export { destinationOf, recordOutboundAttempt } from './outbound/outbound-log.js';
+export { effectiveMode } from './state/effective-mode.js';
+export { readState, writeState, updateState } from './state/telemetry-state.js';
+export type { ConsentReceipt, EffectiveMode, Mode, OutboundAttempt, TelemetryState } from './state/types.js';

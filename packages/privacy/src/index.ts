@@ -15,7 +15,7 @@ export { PolicyAtLevel } from './policy/policy-at-level.js';
 export type { AllowedMetric, MetricDecision } from './policy/policy-at-level.js';
 export { AttributeFilter, MAX_KEPT_VALUE_LENGTH } from './anonymize/attribute-filter.js';
 export type { AttributeFilterContext } from './anonymize/attribute-filter.js';
-export { createHmacPseudonymizer, SwappablePseudonymizer } from './anonymize/hasher.js';
+export { createHmacPseudonymizer } from './anonymize/hasher.js';
 export type { HmacPseudonymizerOptions, Pseudonymizer } from './anonymize/hasher.js';
 export { detectPersonalData } from './anonymize/personal-data.js';
 export type { PersonalDataKind } from './anonymize/personal-data.js';

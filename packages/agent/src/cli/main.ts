@@ -11,6 +11,7 @@ import { registerDelete } from './commands/delete.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDryRun } from './commands/dry-run.js';
 import { registerValidate } from './commands/validate.js';
+import { registerAlerts } from './commands/alerts.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
 
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -32,6 +33,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerDelete(program, setExit);
   registerAudit(program, setExit);
   registerDryRun(program, setExit);
+  registerAlerts(program, setExit);
   return program;
 }
 

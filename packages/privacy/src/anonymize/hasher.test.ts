@@ -31,15 +31,3 @@ describe('createHmacPseudonymizer', () => {
     expect(() => createHmacPseudonymizer({ secret: Buffer.alloc(8) })).toThrow(/32 bytes/);
   });
 });
-
-describe('SwappablePseudonymizer', () => {
-  it('uses the new key after a swap', async () => {
-    const { SwappablePseudonymizer } = await import('./hasher.js');
-    const a = createHmacPseudonymizer({ secret: secretA });
-    const b = createHmacPseudonymizer({ secret: secretB });
-    const p = new SwappablePseudonymizer(a);
-    expect(p.pseudonym('x')).toBe(a.pseudonym('x'));
-    p.swap(b);
-    expect(p.pseudonym('x')).toBe(b.pseudonym('x'));
-  });
-});

@@ -35,24 +35,3 @@ export function createHmacPseudonymizer(options: HmacPseudonymizerOptions): Pseu
     isPseudonym: (value) => typeof value === 'string' && PSEUDONYM.test(value),
   };
 }
-
-/** A pseudonymizer whose key can be replaced while Views and processors hold on to it (after `delete --all`). */
-export class SwappablePseudonymizer implements Pseudonymizer {
-  #current: Pseudonymizer;
-
-  constructor(initial: Pseudonymizer) {
-    this.#current = initial;
-  }
-
-  swap(next: Pseudonymizer): void {
-    this.#current = next;
-  }
-
-  pseudonym(value: string | number | boolean): string {
-    return this.#current.pseudonym(value);
-  }
-
-  isPseudonym(value: unknown): boolean {
-    return this.#current.isPseudonym(value);
-  }
-}

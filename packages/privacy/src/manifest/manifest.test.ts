@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../policy/default-policy.js';
-import { PRIVACY_LEVELS } from '../policy/types.js';
+import type { PRIVACY_LEVELS } from '../policy/types.js';
 import { diffManifests } from './diff.js';
 import { buildManifest } from './manifest.js';
 

@@ -202,7 +202,11 @@ export const DEFAULT_POLICY: Policy = {
     }),
     ...(
       [
-        ['prism.service.up', '1', 'Whether a dependency (Redis, PostgreSQL, Neo4j, HTTP, TCP) answered its last probe: 1 up, 0 down.'],
+        [
+          'prism.service.up',
+          '1',
+          'Whether a dependency (Redis, PostgreSQL, Neo4j, HTTP, TCP) answered its last probe: 1 up, 0 down.',
+        ],
         ['prism.service.latency', 's', 'Time the last probe of a dependency took.'],
       ] as const
     ).map(([name, unit, description]) =>

@@ -110,6 +110,11 @@ export function registerDryRun(program: Command, setExit: (code: number) => void
           });
           const gap = Math.max(100, Number(options.sampleGap) || 1000);
           for (const [id, receiver] of Object.entries(config.receivers)) {
+            // Probes and pollers open connections; a dry run opens none, so only host health is sampled.
+            if (receiver.type !== 'hostmetrics') {
+              process.stderr.write(`note: receiver ${id} not run: a dry run opens no connection\n`);
+              continue;
+            }
             const host = new HostMetricsReceiver({
               meter: provider.getMeter(receiverScope(id), AGENT_VERSION),
               metrics: DEFAULT_POLICY.metrics,
