@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOtlpJsonRequest } from '@prism-telemetry/agent';
@@ -67,6 +67,10 @@ describe('crash safety', () => {
 
     const agent = await startAgent(['--config', config, '--data-dir', dataDir]);
     expect(agent.output().stderr).toContain('torn');
+    expect(agent.output().stderr).toContain('stopped without shutting down');
+    const today = new Date().toISOString().slice(0, 10);
+    const alerts = await readFile(path.join(dataDir, 'alerts', `${today}.jsonl`), 'utf8');
+    expect(alerts).toContain('"alert":"agent_crash_restart"');
     agent.child.kill('SIGTERM');
     expect((await agent.exited).code).toBe(0);
     for (const line of [...(await readMetricFiles(dataDir)).values()].flat())

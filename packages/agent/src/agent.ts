@@ -1,10 +1,10 @@
 import os from 'node:os';
+import type { Counter } from '@opentelemetry/api';
 import { MeterProvider, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import {
   DEFAULT_POLICY,
   DropCounter,
   PolicyAtLevel,
-  SwappablePseudonymizer,
   buildResource,
   createHmacPseudonymizer,
   createPrivacyViews,
@@ -15,11 +15,12 @@ import { systemClock, type Clock } from './component/clock.js';
 import type { Component } from './component/component.js';
 import type { Logger } from './component/logger.js';
 import type { AgentConfig } from './config/types.js';
-import type { FileExporter } from './exporters/file/file-exporter.js';
 import { recordOutboundAttempt } from './outbound/outbound-log.js';
 import { AGENT_SCOPE, buildPipelines, receiverScope, type PipelineSummary } from './pipeline/build-pipelines.js';
 import type { SharingGate } from './pipeline/consent-gate-exporter.js';
-import { HostMetricsReceiver } from './receivers/hostmetrics/host-metrics-receiver.js';
+import { buildReceiver } from './receivers/build-receiver.js';
+import { AlertsExporter } from './exporters/alerts/alerts-exporter.js';
+import { SYSTEM_STATUS_VALUE } from './alerts/status.js';
 import { effectiveMode } from './state/effective-mode.js';
 import { StateWatcher } from './state/state-watcher.js';
 import type { EffectiveMode, TelemetryState } from './state/types.js';
@@ -63,13 +64,14 @@ export class Agent implements Component {
   readonly #options: AgentOptions;
   readonly #clock: Clock;
   readonly drops = new DropCounter();
+  #droppedCounter: Counter | undefined;
+  /** True while pipelines are torn down for a rebuild: their final collection must not be stored. */
+  #discarding = false;
   #lock: DataDirLock | undefined;
   #provider: MeterProvider | undefined;
   #receiverFactories: Array<() => Component> = [];
   #receivers: Component[] = [];
   #exporters: PushMetricExporter[] = [];
-  #fileExporters: FileExporter[] = [];
-  #pseudonymizer: SwappablePseudonymizer | undefined;
   #retention: RetentionScheduler | undefined;
   #watcher: StateWatcher | undefined;
   #mode: EffectiveMode = { mode: 'local', sharingAllowed: false, reason: 'starting', forcedBy: undefined };
@@ -77,10 +79,13 @@ export class Agent implements Component {
   #dataDir = '';
   #stopping: Promise<void> | undefined;
   info: AgentInfo | undefined;
+  /** Every `alerts` exporter of the pipelines; `raise('agent_crash_restart')` goes to each. */
+  alerts: AlertsExporter[] = [];
 
   constructor(options: AgentOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.drops.onDrop((reason, count) => this.#droppedCounter?.add(count, { reason }));
   }
 
   get mode(): EffectiveMode {
@@ -121,6 +126,10 @@ export class Agent implements Component {
         onChange: (state, previous) => this.#applyState(state, previous),
       });
       await this.#watcher.start();
+      if (this.#lock.tookOverStale) {
+        logger.warn('agent: the previous agent on this data directory stopped without shutting down (crash or kill)');
+        for (const alerts of this.alerts) await alerts.raise('agent_crash_restart');
+      }
       this.info = {
         dataDir,
         dataDirSource,
@@ -143,8 +152,7 @@ export class Agent implements Component {
 
   #startPipelines(dataDir: string, secret: Uint8Array): PipelineSummary[] {
     const { config, logger, env } = this.#options;
-    this.#pseudonymizer = new SwappablePseudonymizer(createHmacPseudonymizer({ secret }));
-    const context = { pseudonymizer: this.#pseudonymizer, drops: this.drops };
+    const context = { pseudonymizer: createHmacPseudonymizer({ secret }), drops: this.drops };
     const collectPolicy = new PolicyAtLevel(DEFAULT_POLICY, config.telemetry.privacyLevel, context);
     const gate: SharingGate = {
       mode: () => this.#mode.mode,
@@ -161,14 +169,13 @@ export class Agent implements Component {
       dataDir,
       context,
       gate,
-      isCollecting: () => this.#mode.mode !== 'off',
+      isCollecting: () => this.#mode.mode !== 'off' && !this.#discarding,
       recordAttempt: (attempt) => recordOutboundAttempt(dataDir, attempt),
       debugOut: debug ? (this.#options.debugOut ?? process.stdout) : undefined,
       clock: this.#clock,
       logger,
     });
     this.#exporters = built.exporters;
-    this.#fileExporters = built.fileExporters;
     this.#provider = new MeterProvider({
       resource: buildResource({
         serviceName: 'prism-telemetry-agent',
@@ -178,25 +185,25 @@ export class Agent implements Component {
       views: createPrivacyViews(collectPolicy),
       readers: built.readers,
     });
-    const dropped = this.#provider.getMeter(AGENT_SCOPE, AGENT_VERSION).createCounter('prism.privacy.dropped');
-    this.drops.onDrop((reason, count) => dropped.add(count, { reason }));
+    this.#droppedCounter = this.#provider.getMeter(AGENT_SCOPE, AGENT_VERSION).createCounter('prism.privacy.dropped');
+    // The alerts exporters evaluate on each export; the status they derive is recorded like any agent metric.
+    const alerts = built.exporters.filter((e): e is AlertsExporter => e instanceof AlertsExporter);
+    this.alerts = alerts;
+    if (alerts.length > 0) {
+      this.#provider
+        .getMeter(AGENT_SCOPE, AGENT_VERSION)
+        .createObservableGauge('prism.system.status')
+        .addCallback((result) => result.observe(Math.max(...alerts.map((a) => SYSTEM_STATUS_VALUE[a.status()]))));
+    }
+    this.#receiverFactories = [];
 
     const agentStartMillis = this.#clock.now();
     for (const id of new Set(config.pipelines.flatMap((p) => p.receivers))) {
       const receiver = config.receivers[id];
       if (!receiver) continue;
       const meter = this.#provider.getMeter(receiverScope(id), AGENT_VERSION);
-      this.#receiverFactories.push(
-        () =>
-          new HostMetricsReceiver({
-            meter,
-            metrics: DEFAULT_POLICY.metrics,
-            intervalMillis: receiver.collectionIntervalMillis,
-            clock: this.#clock,
-            logger,
-            agentStartMillis,
-            rootPath: receiver.rootPath,
-          }),
+      this.#receiverFactories.push(() =>
+        buildReceiver(id, receiver, { meter, clock: this.#clock, logger, agentStartMillis }),
       );
     }
     return built.summaries;
@@ -213,13 +220,25 @@ export class Agent implements Component {
     }
     if (this.#mode.mode === 'off') await this.#stopReceivers();
     else await this.#startReceivers();
-    if (previous && state.dataGeneration !== previous.dataGeneration) {
-      // `delete --all` removed the data and rotated the secret: new pseudonyms, new files.
-      const { secret } = await loadOrCreateInstallSecret({ dir: this.#dataDir });
-      this.#pseudonymizer?.swap(createHmacPseudonymizer({ secret }));
-      for (const exporter of this.#fileExporters) await exporter.reopen();
-      logger.info('data deleted by the user: reloaded the install secret and reopened the data files');
-    }
+    if (previous && state.dataGeneration !== previous.dataGeneration) await this.#rebuildAfterDeletion();
+  }
+
+  /**
+   * `delete --all` removed the data and rotated the secret. Swapping the key is not enough: the SDK's
+   * cumulative storage still holds series keyed by the old pseudonyms, so every pipeline is rebuilt and the
+   * old provider's final collection is discarded.
+   */
+  async #rebuildAfterDeletion(): Promise<void> {
+    this.#discarding = true;
+    await this.#stopReceivers();
+    await this.#provider?.shutdown();
+    for (const exporter of this.#exporters) await exporter.shutdown();
+    this.#discarding = false;
+    const { secret } = await loadOrCreateInstallSecret({ dir: this.#dataDir });
+    const summaries = this.#startPipelines(this.#dataDir, secret);
+    if (this.info) this.info.pipelines = summaries;
+    if (this.#mode.mode !== 'off') await this.#startReceivers();
+    this.#options.logger.info('data deleted by the user: new install secret, pipelines rebuilt, new files');
   }
 
   async #startReceivers(): Promise<void> {

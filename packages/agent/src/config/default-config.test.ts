@@ -25,9 +25,9 @@ describe('pipelines/local.yaml and the embedded defaults', () => {
     expect(config.receivers).toEqual({
       hostmetrics: { type: 'hostmetrics', collectionIntervalMillis: 10_000, rootPath: '/' },
     });
-    expect(Object.values(config.exporters).map((e) => e.type)).toEqual(['file']);
+    expect(Object.values(config.exporters).map((e) => e.type)).toEqual(['file', 'alerts']);
     expect(config.pipelines).toEqual([
-      { id: 'metrics/local', receivers: ['hostmetrics'], processors: ['privacy'], exporters: ['file'] },
+      { id: 'metrics/local', receivers: ['hostmetrics'], processors: ['privacy'], exporters: ['file', 'alerts'] },
     ]);
   });
 

@@ -50,13 +50,16 @@ processors:
 exporters:
   # OTLP-JSON lines in the data directory.
   file: {}
+  # Local alerts with the built-in rules (CPU, memory, disk, services, errors, level, crash restart):
+  # written to <data_dir>/alerts/<date>.jsonl and printed to the console. Alerts never leave this machine.
+  alerts: {}
 
 service:
   pipelines:
     metrics/local:
       receivers: [hostmetrics]
       processors: [privacy]
-      exporters: [file]
+      exporters: [file, alerts]
 `;
 
 export function defaultConfig(env: Env): ConfigResult {

@@ -6,6 +6,9 @@ import type {
   OtlpHttpExporterConfig,
   PrivacyProcessorConfig,
 } from './types.js';
+import { probeReceiverSchemas } from './probe-schemas.js';
+import { alertsExporterSchema } from './alerts-schema.js';
+import { applevelSchema } from './applevel-schema.js';
 import { parseDuration, parseSize, type UnitResult } from './units.js';
 
 /*
@@ -190,9 +193,9 @@ const otlpHttpExporterSchema = z
 
 /** The component types, by section, and the schema of each type's config. */
 export const componentSchemas = {
-  receivers: { hostmetrics: hostmetricsSchema },
+  receivers: { hostmetrics: hostmetricsSchema, ...probeReceiverSchemas, applevel: applevelSchema },
   processors: { privacy: privacyProcessorSchema },
-  exporters: { file: fileExporterSchema, otlphttp: otlpHttpExporterSchema },
+  exporters: { file: fileExporterSchema, otlphttp: otlpHttpExporterSchema, alerts: alertsExporterSchema },
 } as const;
 
 export type SectionName = keyof typeof componentSchemas;

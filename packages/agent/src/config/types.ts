@@ -1,5 +1,8 @@
 import type { ErrorCode } from '../errors.js';
 import type { Category, PrivacyLevel } from './levels.js';
+import type { AlertsExporterConfig } from './alerts-schema.js';
+import type { ProbeReceiverConfig } from './probe-schemas.js';
+import type { ApplevelReceiverConfig } from './applevel-schema.js';
 
 /** One problem in a config file, with where it is and what to do about it. */
 export interface ConfigIssue {
@@ -43,9 +46,9 @@ export interface OtlpHttpExporterConfig {
   timeoutMillis: number;
 }
 
-export type ReceiverConfig = HostmetricsReceiverConfig;
+export type ReceiverConfig = HostmetricsReceiverConfig | ProbeReceiverConfig | ApplevelReceiverConfig;
 export type ProcessorConfig = PrivacyProcessorConfig;
-export type ExporterConfig = FileExporterConfig | OtlpHttpExporterConfig;
+export type ExporterConfig = FileExporterConfig | OtlpHttpExporterConfig | AlertsExporterConfig;
 
 export interface PipelineConfig {
   /** `metrics` or `metrics/<name>`. */

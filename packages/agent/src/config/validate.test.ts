@@ -142,7 +142,7 @@ describe('parseConfigText', () => {
         line: 5,
         column: 3,
         message: 'unknown exporter type "s3"',
-        hint: 'known exporter types: file, otlphttp',
+        hint: 'known exporter types: file, otlphttp, alerts',
         source: SOURCE,
       },
       {
@@ -161,7 +161,7 @@ describe('parseConfigText', () => {
     expect(errors[0]).toMatchObject({
       path: 'receivers.hostmetric',
       message: 'unknown receiver type "hostmetric"',
-      hint: 'did you mean "hostmetrics"? known receiver types: hostmetrics',
+      hint: 'did you mean "hostmetrics"? known receiver types: hostmetrics, redis, postgresql, neo4j, httpcheck, tcpcheck, applevel',
     });
   });
 

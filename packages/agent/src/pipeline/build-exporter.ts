@@ -5,6 +5,7 @@ import type { Clock } from '../component/clock.js';
 import type { Logger } from '../component/logger.js';
 import type { ExporterConfig } from '../config/types.js';
 import { FileExporter } from '../exporters/file/file-exporter.js';
+import { createAlertsExporter } from '../exporters/alerts/create-alerts-exporter.js';
 
 export interface ExporterContext {
   dataDir: string;
@@ -23,6 +24,8 @@ export function buildExporter(config: ExporterConfig, context: ExporterContext):
         clock: context.clock,
         logger: context.logger,
       });
+    case 'alerts':
+      return createAlertsExporter(config, context);
     case 'otlphttp':
       // Until consent receipts and the durable queue land, config validation only lets this through when
       // `telemetry.sharing.enabled` is true.

@@ -53,6 +53,7 @@ const lockFile = (): string => path.join(dataDir, 'agent.lock');
 describe('acquireDataDirLock', () => {
   it('writes pid, start time and start date, mode 0600, and release removes it', async () => {
     const lock = await acquireDataDirLock(dataDir);
+    expect(lock.tookOverStale).toBe(false);
     const holder = parseHolder(await readFile(lockFile(), 'utf8'));
     expect(holder?.pid).toBe(process.pid);
     expect(holder?.startTimeTicks).toBe(await processStartTimeTicks(process.pid));
@@ -89,6 +90,7 @@ describe('acquireDataDirLock', () => {
     child.kill('SIGKILL');
     await once(child, 'exit');
     const lock = await acquireDataDirLock(dataDir);
+    expect(lock.tookOverStale).toBe(true);
     expect(parseHolder(await readFile(lockFile(), 'utf8'))?.pid).toBe(process.pid);
     await lock.release();
   });

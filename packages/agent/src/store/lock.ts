@@ -20,6 +20,8 @@ export interface LockHolder {
 export interface DataDirLock {
   /** Removes the lock file if it is still ours. Safe to call more than once. */
   release(): Promise<void>;
+  /** The lock was left by an agent that died without releasing it (a crash or a kill -9). */
+  readonly tookOverStale: boolean;
 }
 
 export interface AcquireLockOptions {
@@ -55,11 +57,12 @@ export async function acquireDataDirLock(dataDir: string, options: AcquireLockOp
     );
   }
   const permissionHint = 'check the permissions of the data directory, or use --data-dir to pick another directory';
+  let tookOverStale = false;
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await link(tmpPath, lockPath);
-        return createLock(lockPath, content);
+        return createLock(lockPath, content, tookOverStale);
       } catch (err) {
         if (errorCode(err) !== 'EEXIST') {
           throw dataDirError('create lock file in', dataDir, err, permissionHint, options.homedir);
@@ -70,6 +73,7 @@ export async function acquireDataDirLock(dataDir: string, options: AcquireLockOp
       });
       if (raw === undefined) continue; // released between our link and our read
       if (holder && (await isRunning(holder))) throw lockedError(holder, dataDir, options.homedir);
+      tookOverStale = true;
       if (attempt === 0) {
         await removeIfUnchanged(lockPath, raw).catch((err: unknown) => {
           throw dataDirError('remove stale lock file in', dataDir, err, permissionHint, options.homedir);
@@ -88,9 +92,10 @@ export async function acquireDataDirLock(dataDir: string, options: AcquireLockOp
   }
 }
 
-function createLock(lockPath: string, content: string): DataDirLock {
+function createLock(lockPath: string, content: string, tookOverStale: boolean): DataDirLock {
   let released: Promise<void> | undefined;
   return {
+    tookOverStale,
     release() {
       released ??= (async () => {
         const { raw } = await readHolder(lockPath);

@@ -8,6 +8,7 @@ import { isCategory } from './category.js';
 import { dataDirError, errorCode } from './fs-error.js';
 import { parseDayFileName, utcDay } from './layout.js';
 import { listMetricsFiles } from './metrics-files.js';
+import { listAlertFiles } from '../alerts/store.js';
 
 export interface Purge {
   /** Relative to the data directory: `metrics/health/2026-11-22.jsonl`. */
@@ -77,6 +78,19 @@ export async function applyRetention(options: RetentionOptions & { homedir?: str
       endMillis: day.endMillis,
       bytes,
     });
+  }
+
+  // Alert events are kept like health data (docs/ALERTS.md) and count towards the size cap.
+  const alertFiles = await listAlertFiles(dataDir).catch((err: unknown) => {
+    throw fail('list alert files in', dataDir, err);
+  });
+  for (const f of alertFiles) {
+    const bytes = await sizeOf(f.path).catch((err: unknown) => {
+      throw fail('read size of', f.path, err);
+    });
+    if (bytes === undefined) continue;
+    totalBytes += bytes;
+    candidates.push({ path: f.path, file: f.relative, category: 'health', day: f.day, endMillis: f.endMillis, bytes });
   }
 
   const purges: Purge[] = [];

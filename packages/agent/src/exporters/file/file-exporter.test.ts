@@ -232,17 +232,6 @@ describe('FileExporter', () => {
     expect(exporter.stats().records).toBe(3);
   });
 
-  it('after reopen, writes into fresh files when the old ones were deleted underneath it', async () => {
-    const exporter = new FileExporter({ dataDir, categoryOf, clock: new ManualClock(START), logger: createMemoryLogger() });
-    const metrics = await collect();
-    await exportOnce(exporter, metrics);
-    await rm(path.join(dataDir, 'metrics'), { recursive: true });
-    await exporter.reopen();
-    expect((await exportOnce(exporter, metrics)).code).toBe(ExportResultCode.SUCCESS);
-    expect(await readLines('metrics/health/2026-11-22.jsonl')).toHaveLength(1);
-    await exporter.shutdown();
-  });
-
   it('asks for cumulative temporality', () => {
     const exporter = new FileExporter({
       dataDir,

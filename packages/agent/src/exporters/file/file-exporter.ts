@@ -88,21 +88,6 @@ export class FileExporter implements PushMetricExporter {
     );
   }
 
-  /**
-   * Closes every open file after the writes already queued, so the next write opens (and creates) the
-   * files afresh: used after `delete --all` removed them underneath a running agent.
-   */
-  reopen(): Promise<void> {
-    const run = this.#queue.then(async () => {
-      for (const [category, file] of this.#files) {
-        this.#files.delete(category);
-        await this.#fs.close(file.fd).catch(() => undefined);
-      }
-    });
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
   async forceFlush(): Promise<void> {
     await this.#queue;
     const failures: string[] = [];

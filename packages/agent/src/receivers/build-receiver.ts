@@ -1,0 +1,44 @@
+import type { Meter } from '@opentelemetry/api';
+import { DEFAULT_POLICY } from '@prism-telemetry/privacy';
+import type { Clock } from '../component/clock.js';
+import type { Component } from '../component/component.js';
+import type { Logger } from '../component/logger.js';
+import type { ReceiverConfig } from '../config/types.js';
+import { HostMetricsReceiver } from './hostmetrics/host-metrics-receiver.js';
+import { createAppLevelReceiver } from './applevel/create-applevel-receiver.js';
+import { buildProbeReceiver } from './probes/build-probe-receiver.js';
+
+export interface ReceiverContext {
+  meter: Meter;
+  clock: Clock;
+  logger: Logger;
+  agentStartMillis: number;
+}
+
+/** The receiver factory: one place that maps a `receivers:` entry to a component. */
+export function buildReceiver(id: string, config: ReceiverConfig, context: ReceiverContext): Component {
+  switch (config.type) {
+    case 'hostmetrics':
+      return new HostMetricsReceiver({
+        meter: context.meter,
+        metrics: DEFAULT_POLICY.metrics,
+        intervalMillis: config.collectionIntervalMillis,
+        clock: context.clock,
+        logger: context.logger,
+        agentStartMillis: context.agentStartMillis,
+        rootPath: config.rootPath,
+      });
+    case 'applevel':
+      return createAppLevelReceiver(config, { id, meter: context.meter, clock: context.clock, logger: context.logger });
+    case 'redis':
+    case 'postgresql':
+    case 'neo4j':
+    case 'httpcheck':
+    case 'tcpcheck':
+      return buildProbeReceiver(id, config, context);
+    default: {
+      const unknown: never = config;
+      throw new Error(`receiver ${id}: type ${(unknown as { type: string }).type} has no factory`);
+    }
+  }
+}
