@@ -39,3 +39,5 @@ export { buildManifest } from './manifest/manifest.js';
 export type { Manifest, ManifestAttribute, ManifestMetric } from './manifest/manifest.js';
 export { diffManifests } from './manifest/diff.js';
 export type { AttributeChange, ManifestDiff } from './manifest/diff.js';
+export { recordLevel, reportCriticalError } from './app/report.js';
+export type { CriticalError } from './app/report.js';

@@ -31,9 +31,9 @@ describe('pipelines/local.yaml and the embedded defaults', () => {
     ]);
   });
 
-  it('take the data directory from PRISM_TELEMETRY_DIR', () => {
+  it('leave PRISM_TELEMETRY_DIR to the data-directory resolver, so status names it as the source', () => {
     const result = defaultConfig({ PRISM_TELEMETRY_DIR: '/var/lib/prism' });
-    expect(result.ok && result.config.telemetry.dataDir).toBe('/var/lib/prism');
+    expect(result.ok && result.config.telemetry.dataDir).toBeUndefined();
   });
 });
 

@@ -22,9 +22,9 @@ export const DEFAULT_CONFIG_YAML = `# Prism Telemetry: the default, local-only c
 telemetry:
   # What is collected: minimal | standard | detailed. Each level includes everything the narrower ones do.
   privacy_level: standard
-  # Where data is kept (an absolute path; --data-dir overrides it). Empty: $XDG_STATE_HOME/prism-telemetry,
-  # else ~/.local/state/prism-telemetry.
-  data_dir: \${PRISM_TELEMETRY_DIR:-}
+  # Where data is kept: --data-dir, else data_dir here (an absolute path), else $PRISM_TELEMETRY_DIR,
+  # else $XDG_STATE_HOME/prism-telemetry, else ~/.local/state/prism-telemetry.
+  # data_dir: /var/lib/prism-telemetry
   # How long each category of data is kept.
   retention:
     health: 30d

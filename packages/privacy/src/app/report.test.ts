@@ -1,7 +1,7 @@
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { CollectingReader } from '@prism-telemetry/privacy';
+import { CollectingReader } from '../testing/collecting-reader.js';
 import { describe, expect, it } from 'vitest';
-import { recordLevel, reportCriticalError } from './app-report.js';
+import { recordLevel, reportCriticalError } from './report.js';
 
 describe('app report helpers', () => {
   it('record the level (0 to 100 only) and count critical errors by type and code', async () => {

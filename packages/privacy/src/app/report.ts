@@ -1,6 +1,8 @@
 import type { Counter, Gauge, Meter } from '@opentelemetry/api';
-import { DEFAULT_POLICY } from '@prism-telemetry/privacy';
-import { LEVEL_MAX, LEVEL_MIN } from './read-level.js';
+import { DEFAULT_POLICY } from '../policy/default-policy.js';
+
+const LEVEL_MIN = 0;
+const LEVEL_MAX = 100;
 
 /*
  * For applications that report their level and critical errors themselves, through a MeterProvider made
