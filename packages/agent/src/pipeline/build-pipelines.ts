@@ -14,7 +14,6 @@ import {
 import type { Clock } from '../component/clock.js';
 import type { Logger } from '../component/logger.js';
 import type { AgentConfig, PipelineConfig } from '../config/types.js';
-import { FileExporter } from '../exporters/file/file-exporter.js';
 import { destinationOf } from '../outbound/outbound-log.js';
 import type { OutboundAttempt } from '../state/types.js';
 import { buildExporter } from './build-exporter.js';
@@ -38,8 +37,9 @@ export interface BuiltPipelines {
   readers: PeriodicExportingMetricReader[];
   /** Every exporter once (pipelines may share one); shut down after the readers. */
   exporters: PushMetricExporter[];
-  fileExporters: FileExporter[];
   summaries: PipelineSummary[];
+  /** Each pipeline's entry after the MeterProvider, by pipeline id: where received OTLP data goes in. */
+  entries: Map<string, PipelineExporter>;
 }
 
 export interface BuildPipelinesOptions {
@@ -84,7 +84,6 @@ export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
   const storePolicy = new PolicyAtLevel(DEFAULT_POLICY, config.telemetry.privacyLevel, context);
 
   const exporters = new Map<string, PushMetricExporter>();
-  const fileExporters: FileExporter[] = [];
   for (const [id, exporterConfig] of Object.entries(config.exporters)) {
     if (!config.pipelines.some((p) => p.exporters.includes(id))) continue;
     if (exporterConfig.type === 'otlphttp') {
@@ -102,39 +101,44 @@ export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
             ? {
                 ...gate,
                 sharingAllowed: () => true,
-                consent: () => gate.consent() ?? { millis: 0, level: config.telemetry.privacyLevel },
+                consent: () => ({
+                  ...(gate.consent() ?? { millis: 0, level: config.telemetry.privacyLevel }),
+                  endpoint: destinationOf(exporterConfig.endpoint),
+                }),
               }
             : gate,
           destination: destinationOf(exporterConfig.endpoint),
           recordAttempt: options.debugOut ? async () => {} : options.recordAttempt,
           processorFor,
           clock,
+          logger,
         }),
       );
     } else {
-      const exporter = buildExporter(exporterConfig, { dataDir, policy: storePolicy, clock, logger });
-      if (exporter instanceof FileExporter) fileExporters.push(exporter);
-      exporters.set(id, exporter);
+      exporters.set(id, buildExporter(exporterConfig, { dataDir, policy: storePolicy, clock, logger }));
     }
   }
 
   const summaries: PipelineSummary[] = [];
+  const entries = new Map<string, PipelineExporter>();
   const readers = config.pipelines.map((pipeline) => {
     const intervalMillis = pipelineInterval(config, pipeline);
     const level = pipelineLevel(config, pipeline);
     const sharing = pipeline.exporters.some((id) => isSharingExporter(config, id));
     summaries.push({ id: pipeline.id, level, exporters: pipeline.exporters, intervalMillis, sharing });
+    const entry = new PipelineExporter({
+      scopes: new Set([AGENT_SCOPE, ...pipeline.receivers.map(receiverScope)]),
+      processor: processorFor(level),
+      exporters: pipeline.exporters.map((id) => exporters.get(id)!),
+      temporality: sharing ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
+      isOpen: options.isCollecting,
+    });
+    entries.set(pipeline.id, entry);
     return new PeriodicExportingMetricReader({
       exportIntervalMillis: intervalMillis,
       exportTimeoutMillis: Math.min(intervalMillis, 30_000),
-      exporter: new PipelineExporter({
-        scopes: new Set([AGENT_SCOPE, ...pipeline.receivers.map(receiverScope)]),
-        processor: processorFor(level),
-        exporters: pipeline.exporters.map((id) => exporters.get(id)!),
-        temporality: sharing ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE,
-        isOpen: options.isCollecting,
-      }),
+      exporter: entry,
     });
   });
-  return { readers, exporters: [...exporters.values()], fileExporters, summaries };
+  return { readers, exporters: [...exporters.values()], summaries, entries };
 }

@@ -9,25 +9,31 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { PrivacyLevel, PrivacyProcessor } from '@prism-telemetry/privacy';
 import type { Clock } from '../component/clock.js';
+import type { Logger } from '../component/logger.js';
+import { errorCode } from '../store/fs-error.js';
 import type { Mode, OutboundAttempt } from '../state/types.js';
 
 /** What the consent gate needs to know, read fresh on every export. */
 export interface SharingGate {
   mode(): Mode;
   sharingAllowed(): boolean;
-  /** The consent in force: data collected before `millis` is never sent, nothing wider than `level`. */
-  consent(): { millis: number; level: PrivacyLevel } | undefined;
+  /**
+   * The consent in force: data collected before `millis` is never sent, nothing wider than `level`, nowhere
+   * but `endpoint` (origin and path, as the receipt records it).
+   */
+  consent(): { millis: number; level: PrivacyLevel; endpoint: string } | undefined;
 }
 
 export interface ConsentGateOptions {
   inner: PushMetricExporter;
   gate: SharingGate;
-  /** Origin and path of the endpoint, for the outbound log. */
+  /** Origin and path of the endpoint, for the outbound log; must be the consented endpoint. */
   destination: string;
   recordAttempt(attempt: OutboundAttempt): Promise<void>;
   /** The privacy processor for a level; applied again (it is idempotent) to narrow to the consented level. */
   processorFor(level: PrivacyLevel): PrivacyProcessor;
   clock: Clock;
+  logger: Logger;
 }
 
 const hrMillis = (t: [number, number]): number => t[0] * 1000 + t[1] / 1e6;
@@ -48,7 +54,8 @@ export class ConsentGateExporter implements PushMetricExporter {
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     const { gate, inner, clock } = this.#options;
     const consent = gate.consent();
-    if (!gate.sharingAllowed() || consent === undefined) {
+    // A receipt names one endpoint; consent to send there is no consent to send anywhere else.
+    if (!gate.sharingAllowed() || consent === undefined || consent.endpoint !== this.#options.destination) {
       this.blocked++;
       resultCallback({ code: ExportResultCode.SUCCESS });
       return;
@@ -70,6 +77,10 @@ export class ConsentGateExporter implements PushMetricExporter {
           mode,
           result: outcome,
           purpose: 'collect',
+        })
+        // The data has left either way: the export's result stands even when the log cannot be written.
+        .catch((error: unknown) => {
+          this.#options.logger.error('outbound log: could not record an attempt', { error: errorCode(error) });
         })
         .finally(() => resultCallback(result));
     });

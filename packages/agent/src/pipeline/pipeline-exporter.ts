@@ -28,20 +28,38 @@ export class PipelineExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    const { scopes, processor, exporters, isOpen } = this.#options;
+    const { scopes } = this.#options;
+    const own = { ...metrics, scopeMetrics: metrics.scopeMetrics.filter((s) => scopes.has(s.scope.name)) };
+    this.#forward(own, (result) => resultCallback(result));
+  }
+
+  /**
+   * Data that arrived already aggregated (OTLP from an app or a Collector): it enters the pipeline after
+   * the MeterProvider, so it skips the scope filter but not the privacy processor.
+   */
+  consume(metrics: ResourceMetrics): Promise<{ result: ExportResult; rejectedDataPoints: number }> {
+    return new Promise((resolve) => {
+      this.#forward(metrics, (result, rejectedDataPoints) => resolve({ result, rejectedDataPoints }));
+    });
+  }
+
+  /** Calls back with the export result and the data points the privacy policy rejected outright. */
+  #forward(metrics: ResourceMetrics, resultCallback: (result: ExportResult, rejectedDataPoints: number) => void): void {
+    const { processor, exporters, isOpen } = this.#options;
     if (isOpen && !isOpen()) {
-      resultCallback({ code: ExportResultCode.SUCCESS });
+      resultCallback({ code: ExportResultCode.SUCCESS }, 0);
       return;
     }
-    const own = { ...metrics, scopeMetrics: metrics.scopeMetrics.filter((s) => scopes.has(s.scope.name)) };
-    const processed = processor.process(own);
+    const { output: processed, rejectedDataPoints } = processor.processCounting(metrics);
     if (processed.scopeMetrics.length === 0) {
-      resultCallback({ code: ExportResultCode.SUCCESS });
+      resultCallback({ code: ExportResultCode.SUCCESS }, rejectedDataPoints);
       return;
     }
     void Promise.all(
       exporters.map((exporter) => new Promise<ExportResult>((resolve) => exporter.export(processed, resolve))),
-    ).then((results) => resultCallback(results.find((r) => r.code !== ExportResultCode.SUCCESS) ?? results[0]!));
+    ).then((results) =>
+      resultCallback(results.find((r) => r.code !== ExportResultCode.SUCCESS) ?? results[0]!, rejectedDataPoints),
+    );
   }
 
   async forceFlush(): Promise<void> {

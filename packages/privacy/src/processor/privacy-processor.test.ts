@@ -27,9 +27,10 @@ describe('PrivacyProcessor', () => {
       c.add(1, { user: 'b' });
       p.getMeter('app').createGauge('system.cpu.utilization').record(0.3);
     });
-    const out = processor.process(rm);
+    const { output: out, rejectedDataPoints } = processor.processCounting(rm);
     expect(allPoints(out).map((m) => m.descriptor.name)).toEqual(['system.cpu.utilization']);
     expect(drops.snapshot().metric_not_in_policy).toBe(2);
+    expect(rejectedDataPoints).toBe(2);
   });
 
   it('merges points whose attributes became equal, keeping sums exact', async () => {

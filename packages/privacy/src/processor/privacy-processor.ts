@@ -36,12 +36,22 @@ function matchesInstrument(kind: InstrumentKind, metric: MetricData): boolean {
  */
 export class PrivacyProcessor {
   readonly policy: PolicyAtLevel;
+  #rejected = 0;
 
   constructor(policy: PolicyAtLevel) {
     this.policy = policy;
   }
 
   process(input: ResourceMetrics): ResourceMetrics {
+    return this.processCounting(input).output;
+  }
+
+  /**
+   * Like `process`, and says how many data points were rejected outright (their metric is not in the policy at
+   * this level, or has the wrong type): what an OTLP receiver reports back as `partial_success`.
+   */
+  processCounting(input: ResourceMetrics): { output: ResourceMetrics; rejectedDataPoints: number } {
+    this.#rejected = 0;
     const scopeMetrics: ScopeMetrics[] = [];
     for (const scope of input.scopeMetrics) {
       const metrics = scope.metrics.flatMap((m) => this.#metric(m));
@@ -50,7 +60,10 @@ export class PrivacyProcessor {
     const attributes = this.policy.resource.filter(input.resource.attributes);
     // The level this data was actually filtered at, which can be narrower than the collecting provider's.
     attributes['prism.privacy_level'] = this.policy.level;
-    return { resource: resourceFromAttributes(attributes), scopeMetrics };
+    return {
+      output: { resource: resourceFromAttributes(attributes), scopeMetrics },
+      rejectedDataPoints: this.#rejected,
+    };
   }
 
   #scope(scope: ScopeMetrics['scope']): ScopeMetrics['scope'] {
@@ -69,11 +82,13 @@ export class PrivacyProcessor {
     const decision = this.policy.decide(metric.descriptor.name);
     if (!decision.allowed) {
       drops.add(decision.reason, Math.max(points.length, 1));
+      this.#rejected += points.length;
       return [];
     }
     const { rule, attributes } = decision.metric;
     if (!matchesInstrument(rule.instrument, metric)) {
       drops.add('metric_type_mismatch', Math.max(points.length, 1));
+      this.#rejected += points.length;
       return [];
     }
     const filtered = points.map((p) => ({ ...p, attributes: attributes.filter(p.attributes as Attributes) }));
