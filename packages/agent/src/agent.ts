@@ -159,7 +159,9 @@ export class Agent implements Component {
       sharingAllowed: () => this.#mode.sharingAllowed,
       consent: () => {
         const receipt = this.#state?.consent;
-        return receipt ? { millis: Date.parse(receipt.timestamp), level: receipt.level } : undefined;
+        return receipt
+          ? { millis: Date.parse(receipt.timestamp), level: receipt.level, endpoint: receipt.endpoint }
+          : undefined;
       },
     };
     const debug =

@@ -12,7 +12,8 @@ import {
   type MetricAlertRule,
 } from '../alerts/rule.js';
 import { didYouMean } from './did-you-mean.js';
-import { parseDuration } from './units.js';
+import { optionalDuration } from './unit-schemas.js';
+import { httpUrl } from './url-schema.js';
 
 export interface AlertsExporterConfig {
   type: 'alerts';
@@ -22,34 +23,6 @@ export interface AlertsExporterConfig {
   command: string[] | undefined;
   /** A loopback URL that receives each firing/resolved event as a JSON POST. */
   webhook: string | undefined;
-}
-
-function parseDurationInput(minimum: { value: number; text: string }) {
-  return (input: unknown, ctx: z.RefinementCtx): number => {
-    const result = parseDuration(input);
-    if (!result.ok) {
-      ctx.addIssue({ code: 'custom', message: result.message, params: { hint: result.hint } });
-      return z.NEVER;
-    }
-    if (result.value < minimum.value) {
-      ctx.addIssue({ code: 'custom', message: `must be at least ${minimum.text}` });
-      return z.NEVER;
-    }
-    return result.value;
-  };
-}
-
-/**
- * A duration setting (`10s`, `5m`) with a default, parsed at the edge. Mirrors `duration` in schema.ts, which
- * cannot be imported here: schema.ts imports this file.
- */
-export function durationSetting(defaultText: string, minimum: { value: number; text: string }) {
-  return z.unknown().transform(parseDurationInput(minimum)).prefault(defaultText);
-}
-
-/** A duration that may be left out (undefined), for rule fields that fall back to a built-in rule's. */
-function optionalDuration(minimum: { value: number; text: string }) {
-  return z.unknown().transform(parseDurationInput(minimum)).optional();
 }
 
 const RULE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
@@ -104,31 +77,17 @@ const commandSchema = z.array(z.string()).refine((argv) => argv.length > 0 && ar
   params: { hint: 'write a list: command: [notify-send, "Prism alert"]; it runs without a shell' },
 });
 
-const webhookSchema = z.string().superRefine((text, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'is not a URL',
-      params: { hint: 'write e.g. http://127.0.0.1:9000/alert' },
-    });
-    return;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
-  } else if (!isLoopbackUrl(text)) {
+const webhookSchema = httpUrl({
+  exampleHint: 'write e.g. http://127.0.0.1:9000/alert',
+  check: (url, ctx) => {
+    if (isLoopbackUrl(url.href)) return;
     ctx.addIssue({
       code: 'custom',
       message:
         'must be on this machine (127.0.0.1, ::1 or localhost): nothing is ever sent off the machine by an alert',
       params: { hint: 'run a local relay on 127.0.0.1 if alerts must go further; that choice is then yours' },
     });
-  }
-  if (url.username !== '' || url.password !== '') {
-    ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
-  }
+  },
 });
 
 /** `exporters: alerts[/name]`: local alerting on the pipeline's metrics. */

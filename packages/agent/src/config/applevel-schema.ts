@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseJsonPath, type JsonPathSegment } from '../receivers/applevel/json-path.js';
-import { durationSetting } from './alerts-schema.js';
+import { durationSetting } from './unit-schemas.js';
+import { httpUrl } from './url-schema.js';
 
 export interface ApplevelReceiverConfig {
   type: 'applevel';
@@ -18,28 +19,9 @@ export interface ApplevelReceiverConfig {
   stalenessMillis: number;
 }
 
-const levelEndpoint = z.string().superRefine((text, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'is not a URL',
-      params: { hint: 'write e.g. http://127.0.0.1:8000/consciousness/level' },
-    });
-    return;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
-  }
-  if (url.username !== '' || url.password !== '') {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must not contain credentials',
-      params: { hint: 'expose the level on an endpoint that needs no login, e.g. on 127.0.0.1 only' },
-    });
-  }
+const levelEndpoint = httpUrl({
+  exampleHint: 'write e.g. http://127.0.0.1:8000/consciousness/level',
+  credentialsHint: 'expose the level on an endpoint that needs no login, e.g. on 127.0.0.1 only',
 });
 
 const jsonPathText = z

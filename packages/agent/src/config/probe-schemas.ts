@@ -8,7 +8,7 @@ import type {
   RedisReceiverConfig,
   TcpcheckReceiverConfig,
 } from '../receivers/probes/probe-config.js';
-import { parseDuration } from './units.js';
+import { optionalDuration } from './unit-schemas.js';
 
 /*
  * Config of the service probe receivers (redis, postgresql, neo4j, httpcheck, tcpcheck). Endpoints often hold a
@@ -21,27 +21,6 @@ export type { ProbeReceiverConfig } from '../receivers/probes/probe-config.js';
 const DEFAULT_INTERVAL_MILLIS = 10_000;
 const DEFAULT_TIMEOUT_MILLIS = 2_000;
 const MIN_INTERVAL = { value: 1_000, text: '1s' };
-const MIN_DURATION = { value: 1, text: '1ms' };
-
-/** A duration key; undefined when absent, so defaults that depend on other keys are applied afterwards. */
-function duration(minimum: { value: number; text: string }) {
-  return z
-    .unknown()
-    .optional()
-    .transform((input, ctx) => {
-      if (input === undefined || input === null) return undefined;
-      const result = parseDuration(input);
-      if (!result.ok) {
-        ctx.addIssue({ code: 'custom', message: result.message, params: { hint: result.hint } });
-        return z.NEVER;
-      }
-      if (result.value < minimum.value) {
-        ctx.addIssue({ code: 'custom', message: `must be at least ${minimum.text}` });
-        return z.NEVER;
-      }
-      return result.value;
-    });
-}
 
 const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)):(\d{1,5})$/;
 
@@ -181,9 +160,9 @@ const expectedStatus = z
   });
 
 const common = {
-  collection_interval: duration(MIN_INTERVAL),
-  timeout: duration(MIN_DURATION),
-  latency_threshold: duration(MIN_DURATION),
+  collection_interval: optionalDuration(MIN_INTERVAL),
+  timeout: optionalDuration(),
+  latency_threshold: optionalDuration(),
 };
 
 interface CommonInput {

@@ -9,37 +9,14 @@ import type {
 import { probeReceiverSchemas } from './probe-schemas.js';
 import { alertsExporterSchema } from './alerts-schema.js';
 import { applevelSchema } from './applevel-schema.js';
-import { parseDuration, parseSize, type UnitResult } from './units.js';
+import { durationSetting, sizeSetting } from './unit-schemas.js';
+import { httpUrl } from './url-schema.js';
 
 /*
  * Every object is strict: an unknown key is an error, because a misspelt key would otherwise be ignored and a
  * privacy setting silently not applied. Messages never include the value a user wrote (it may be a secret);
  * the path says where, the line number points at it.
  */
-
-type Parser = (input: unknown) => UnitResult;
-
-function withUnits(parse: Parser, defaultText: string, minimum: { value: number; text: string }) {
-  return z
-    .unknown()
-    .transform((input, ctx) => {
-      const result = parse(input);
-      if (!result.ok) {
-        ctx.addIssue({ code: 'custom', message: result.message, params: { hint: result.hint } });
-        return z.NEVER;
-      }
-      if (result.value < minimum.value) {
-        ctx.addIssue({ code: 'custom', message: `must be at least ${minimum.text}` });
-        return z.NEVER;
-      }
-      return result.value;
-    })
-    .prefault(defaultText);
-}
-
-const duration = (defaultText: string, minimum = { value: 1, text: '1ms' }) =>
-  withUnits(parseDuration, defaultText, minimum);
-const size = (defaultText: string) => withUnits(parseSize, defaultText, { value: 1, text: '1B' });
 
 /** An absolute path; `~` is not expanded (the agent may run without a shell or HOME). */
 function absolutePath(options: { allowEmpty: boolean }) {
@@ -58,8 +35,10 @@ export const telemetrySchema = z
     privacy_level: z.enum(PRIVACY_LEVELS).default('standard'),
     /** Empty or null: use the default resolution (flag, env, XDG, ~/.local/state). */
     data_dir: absolutePath({ allowEmpty: true }).nullable().optional(),
-    retention: z.strictObject({ health: duration('30d'), level: duration('90d'), errors: duration('7d') }).prefault({}),
-    max_total_size: size('1GiB'),
+    retention: z
+      .strictObject({ health: durationSetting('30d'), level: durationSetting('90d'), errors: durationSetting('7d') })
+      .prefault({}),
+    max_total_size: sizeSetting('1GiB'),
     sharing: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
   })
   .transform((t) => ({
@@ -99,7 +78,7 @@ export const configFileSchema = z.strictObject({
 
 const hostmetricsSchema = z
   .strictObject({
-    collection_interval: duration('10s', { value: 1_000, text: '1s' }),
+    collection_interval: durationSetting('10s', { value: 1_000, text: '1s' }),
     root_path: absolutePath({ allowEmpty: false }).default('/'),
   })
   .transform((r): HostmetricsReceiverConfig => ({
@@ -114,28 +93,9 @@ const privacyProcessorSchema = z
 
 const fileExporterSchema = z.strictObject({}).transform((): FileExporterConfig => ({ type: 'file' }));
 
-const endpointSchema = z.string().superRefine((text, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'is not a URL',
-      params: { hint: 'write e.g. https://collector.example/v1/metrics' },
-    });
-    return;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    ctx.addIssue({ code: 'custom', message: 'must be an http or https URL' });
-  }
-  if (url.username !== '' || url.password !== '') {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'must not contain credentials',
-      params: { hint: 'send credentials in headers (e.g. Authorization), where they stay out of logs' },
-    });
-  }
+const endpointSchema = httpUrl({
+  exampleHint: 'write e.g. https://collector.example/v1/metrics',
+  credentialsHint: 'send credentials in headers (e.g. Authorization), where they stay out of logs',
 });
 
 /** RFC 9110 token characters. */
@@ -182,7 +142,7 @@ const otlpHttpExporterSchema = z
   .strictObject({
     endpoint: endpointSchema,
     headers: headersSchema,
-    timeout: duration('10s'),
+    timeout: durationSetting('10s'),
   })
   .transform((e): OtlpHttpExporterConfig => ({
     type: 'otlphttp',
