@@ -73,7 +73,9 @@ describe('prism-telemetry audit', () => {
   it('finds nothing in what the real agent stored, and exits 0', async () => {
     const { code, json, output } = await audit(await freshDataDir());
     expect(json.findings).toEqual([]);
-    expect(json).toMatchObject({ clean: true, filesScanned: 1, outboundAttempts: 0, outboundWhileNotOn: 0 });
+    expect(json).toMatchObject({ clean: true, outboundAttempts: 0, outboundWhileNotOn: 0 });
+    // The metrics file, and an alerts file when a busy machine set off a CPU alert.
+    expect(json.filesScanned).toBeGreaterThanOrEqual(1);
     expect(json.linesScanned).toBeGreaterThanOrEqual(2);
     expect(code).toBe(0);
     expect(output).toContain('0 outbound attempt(s), 0 while not in mode on');

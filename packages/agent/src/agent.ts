@@ -21,7 +21,7 @@ import type { SharingGate } from './pipeline/consent-gate-exporter.js';
 import { buildReceiver } from './receivers/build-receiver.js';
 import { AlertsExporter } from './exporters/alerts/alerts-exporter.js';
 import { SYSTEM_STATUS_VALUE } from './alerts/status.js';
-import { effectiveMode } from './state/effective-mode.js';
+import { effectiveMode, envFlag } from './state/effective-mode.js';
 import { StateWatcher } from './state/state-watcher.js';
 import type { EffectiveMode, TelemetryState } from './state/types.js';
 import { ensureDataDir, resolveDataDir, type DataDirSource } from './store/data-dir.js';
@@ -74,7 +74,8 @@ export class Agent implements Component {
   #exporters: PushMetricExporter[] = [];
   #retention: RetentionScheduler | undefined;
   #watcher: StateWatcher | undefined;
-  #mode: EffectiveMode = { mode: 'local', sharingAllowed: false, reason: 'starting', forcedBy: undefined };
+  // Fail closed until state.json has been read: nothing is collected or sent on an unknown mode.
+  #mode: EffectiveMode = { mode: 'off', sharingAllowed: false, reason: 'mode not read yet', forcedBy: undefined };
   #state: TelemetryState | undefined;
   #dataDir = '';
   #stopping: Promise<void> | undefined;
@@ -126,7 +127,7 @@ export class Agent implements Component {
         onChange: (state, previous) => this.#applyState(state, previous),
       });
       await this.#watcher.start();
-      if (this.#lock.tookOverStale) {
+      if (this.#lock.tookOverStale && this.#mode.mode !== 'off') {
         logger.warn('agent: the previous agent on this data directory stopped without shutting down (crash or kill)');
         for (const alerts of this.alerts) await alerts.raise('agent_crash_restart');
       }
@@ -164,8 +165,7 @@ export class Agent implements Component {
           : undefined;
       },
     };
-    const debug =
-      env['PRISM_TELEMETRY_DEBUG'] !== undefined && !['', '0', 'false'].includes(env['PRISM_TELEMETRY_DEBUG']);
+    const debug = envFlag(env['PRISM_TELEMETRY_DEBUG']);
     const built = buildPipelines({
       config,
       dataDir,

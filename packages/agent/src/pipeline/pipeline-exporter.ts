@@ -56,7 +56,20 @@ export class PipelineExporter implements PushMetricExporter {
       return;
     }
     void Promise.all(
-      exporters.map((exporter) => new Promise<ExportResult>((resolve) => exporter.export(processed, resolve))),
+      exporters.map(
+        (exporter) =>
+          new Promise<ExportResult>((resolve) => {
+            try {
+              exporter.export(processed, resolve);
+            } catch (error) {
+              // An exporter that throws instead of reporting fails its part; the others still run.
+              resolve({
+                code: ExportResultCode.FAILED,
+                error: error instanceof Error ? error : new Error(String(error)),
+              });
+            }
+          }),
+      ),
     ).then((results) =>
       resultCallback(results.find((r) => r.code !== ExportResultCode.SUCCESS) ?? results[0]!, rejectedDataPoints),
     );

@@ -44,17 +44,29 @@ export class StateWatcher implements Component {
 
   /** Reads the state now and applies a change; never rejects (a bad read keeps the last good state). */
   async check(): Promise<void> {
+    let state: TelemetryState;
     try {
-      const { state, movedAside } = await readState(this.#options.dataDir);
-      if (movedAside)
-        this.#options.logger.warn('state: damaged state file moved aside; mode is local', { file: movedAside });
-      if (this.#current && fingerprint(state) === fingerprint(this.#current)) return;
-      const previous = this.#current;
-      this.#current = state;
-      await this.#options.onChange(state, previous);
+      const read = await readState(this.#options.dataDir);
+      if (read.movedAside) {
+        this.#options.logger.warn('state: damaged state file moved aside; mode is local', { file: read.movedAside });
+      }
+      state = read.state;
     } catch (error) {
       this.#options.logger.warn('state: could not read state.json; keeping the last known mode', {
         error: (error as NodeJS.ErrnoException).code ?? 'unknown',
+      });
+      return;
+    }
+    if (this.#current && fingerprint(state) === fingerprint(this.#current)) return;
+    const previous = this.#current;
+    this.#current = state;
+    try {
+      await this.#options.onChange(state, previous);
+    } catch (error) {
+      // Not applied: forget it, so the next check tries again.
+      this.#current = previous;
+      this.#options.logger.error('state: could not apply a change of mode or data; will retry', {
+        error: error instanceof Error ? error.name : 'unknown',
       });
     }
   }

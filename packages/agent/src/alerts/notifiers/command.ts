@@ -27,7 +27,14 @@ export class CommandNotifier implements AlertNotifier {
         clearTimeout(timer);
         resolve(result);
       };
-      const child = spawn(program, args, { shell: false, stdio: ['pipe', 'ignore', 'ignore'] });
+      let child: ReturnType<typeof spawn>;
+      try {
+        child = spawn(program, args, { shell: false, stdio: ['pipe', 'ignore', 'ignore'] });
+      } catch (error) {
+        // spawn throws synchronously for arguments it cannot pass (e.g. a NUL byte); notify never rejects.
+        resolve({ ok: false, reason: (error as NodeJS.ErrnoException).code ?? 'spawn_failed' });
+        return;
+      }
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         finish({ ok: false, reason: 'timeout' });
@@ -39,8 +46,8 @@ export class CommandNotifier implements AlertNotifier {
         else finish({ ok: false, reason: signal ? `signal_${signal}` : `exit_${String(code)}` });
       });
       // A command that does not read its stdin closes the pipe early; that is its business, not a failure.
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(`${JSON.stringify(event)}\n`);
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(`${JSON.stringify(event)}\n`);
     });
   }
 }

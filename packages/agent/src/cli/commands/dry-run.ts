@@ -23,7 +23,8 @@ import { createMemoryLogger } from '../../component/logger.js';
 import type { AgentConfig } from '../../config/types.js';
 import { isSharingExporter, pipelineLevel, receiverScope } from '../../pipeline/build-pipelines.js';
 import { HostMetricsReceiver } from '../../receivers/hostmetrics/host-metrics-receiver.js';
-import { readState } from '../../state/telemetry-state.js';
+import { parseState, stateFile } from '../../state/telemetry-state.js';
+import { destinationOf } from '../../outbound/outbound-log.js';
 import { AGENT_VERSION } from '../../version.js';
 import { loadCliContext } from '../cli-context.js';
 import { EXIT_INVALID } from '../exit-codes.js';
@@ -47,7 +48,7 @@ function targetsOf(
     for (const id of pipeline.exporters) {
       const exporter = config.exporters[id];
       if (exporter?.type === 'otlphttp' && isSharingExporter(config, id)) {
-        targets.push({ endpoint: exporter.endpoint, level: narrow(pipelineLevel(config, pipeline)) });
+        targets.push({ endpoint: destinationOf(exporter.endpoint), level: narrow(pipelineLevel(config, pipeline)) });
       }
     }
   }
@@ -89,7 +90,8 @@ export function registerDryRun(program: Command, setExit: (code: number) => void
         }
         try {
           const { config, dataDir } = await loadCliContext(options);
-          const { state } = await readState(dataDir).catch(() => ({ state: undefined }));
+          // Read without repairing: a dry run writes nothing, not even a damaged state file moved aside.
+          const state = parseState(await readFile(stateFile(dataDir), 'utf8').catch(() => ''));
           const targets = targetsOf(config, state?.consent, options.level as PrivacyLevel | undefined);
           const secret = await existingSecret(dataDir);
           if (!secret) process.stderr.write('note: no install secret yet; pseudonyms below use a temporary key\n');
