@@ -15,6 +15,7 @@ import { systemClock, type Clock } from './component/clock.js';
 import type { Component } from './component/component.js';
 import type { Logger } from './component/logger.js';
 import type { AgentConfig } from './config/types.js';
+import type { OtelConfig } from './otel-config/types.js';
 import { recordOutboundAttempt } from './outbound/outbound-log.js';
 import { AGENT_SCOPE, buildPipelines, receiverScope, type PipelineSummary } from './pipeline/build-pipelines.js';
 import type { SharingGate } from './pipeline/consent-gate-exporter.js';
@@ -45,6 +46,8 @@ export interface AgentOptions {
   debugOut?: NodeJS.WritableStream;
   /** How often state.json is read; default 2 s. */
   statePollMillis?: number;
+  /** `start --otel-config`, already loaded: its readers choose the exporters. */
+  otelConfig?: OtelConfig;
 }
 
 export interface AgentInfo {
@@ -143,7 +146,7 @@ export class Agent implements Component {
         level: config.telemetry.privacyLevel,
         mode: this.#mode.mode,
         data_dir: displayPath(dataDir, homedir),
-        pipelines: config.pipelines.map((p) => p.id).join(','),
+        pipelines: summaries.map((p) => p.id).join(','),
       });
     } catch (error) {
       await this.shutdown();
@@ -176,6 +179,7 @@ export class Agent implements Component {
       debugOut: debug ? (this.#options.debugOut ?? process.stdout) : undefined,
       clock: this.#clock,
       logger,
+      ...(this.#options.otelConfig ? { otelConfig: this.#options.otelConfig } : {}),
     });
     this.#exporters = built.exporters;
     this.#provider = new MeterProvider({

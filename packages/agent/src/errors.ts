@@ -18,7 +18,8 @@ export const ERROR_CODES = {
   PT_ERR_CONFIRMATION_REQUIRED: 'A destructive command needs confirmation: run it on a terminal or pass --yes.',
   PT_ERR_REMOTE_DELETE: 'The remote deletion request could not be sent or was refused (local data is still deleted).',
   PT_ERR_OTEL_CONFIG: 'An OpenTelemetry declarative config file (--otel-config) is invalid or unsupported.',
-  PT_ERR_RECEIVER_LISTEN: 'A receiver could not listen on its endpoint (port in use, or not an address of this machine).',
+  PT_ERR_RECEIVER_LISTEN:
+    'A receiver could not listen on its endpoint (port in use, or not an address of this machine).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

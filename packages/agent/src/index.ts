@@ -28,3 +28,5 @@ export { destinationOf, recordOutboundAttempt } from './outbound/outbound-log.js
 export { effectiveMode } from './state/effective-mode.js';
 export { readState, writeState, updateState } from './state/telemetry-state.js';
 export type { ConsentReceipt, EffectiveMode, Mode, OutboundAttempt, TelemetryState } from './state/types.js';
+export { loadOtelConfig } from './otel-config/load-otel-config.js';
+export type { OtelConfig } from './otel-config/types.js';

@@ -15,6 +15,9 @@ import type { Clock } from '../component/clock.js';
 import type { Logger } from '../component/logger.js';
 import type { AgentConfig, PipelineConfig } from '../config/types.js';
 import { destinationOf } from '../outbound/outbound-log.js';
+import { buildOtelReaders } from '../otel-config/build-otel-readers.js';
+import { buildOtelPipelines } from '../otel-config/otel-pipelines.js';
+import type { OtelConfig } from '../otel-config/types.js';
 import type { OutboundAttempt } from '../state/types.js';
 import { buildExporter } from './build-exporter.js';
 import { ConsentGateExporter, type SharingGate } from './consent-gate-exporter.js';
@@ -53,7 +56,17 @@ export interface BuildPipelinesOptions {
   debugOut: NodeJS.WritableStream | undefined;
   clock: Clock;
   logger: Logger;
+  /**
+   * `start --otel-config`: that file chooses where data goes. One more pipeline per reader, fed by every
+   * receiver; the pipeline config's own `file` and `otlphttp` exporters are then not used (alerts stay).
+   */
+  otelConfig?: OtelConfig;
+  /** Where the agent's OTLP receivers listen; an otlp_http exporter aimed at one is refused. */
+  ownListeners?: readonly string[];
 }
+
+/** Exporter types an `--otel-config` file replaces. */
+const REPLACED_BY_OTEL_CONFIG = new Set(['file', 'otlphttp']);
 
 export function pipelineLevel(config: AgentConfig, pipeline: PipelineConfig): PrivacyLevel {
   let level = config.telemetry.privacyLevel;
@@ -84,8 +97,10 @@ export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
   const storePolicy = new PolicyAtLevel(DEFAULT_POLICY, config.telemetry.privacyLevel, context);
 
   const exporters = new Map<string, PushMetricExporter>();
+  const used = (id: string): boolean =>
+    !(options.otelConfig && REPLACED_BY_OTEL_CONFIG.has(config.exporters[id]?.type ?? ''));
   for (const [id, exporterConfig] of Object.entries(config.exporters)) {
-    if (!config.pipelines.some((p) => p.exporters.includes(id))) continue;
+    if (!used(id) || !config.pipelines.some((p) => p.exporters.includes(id))) continue;
     if (exporterConfig.type === 'otlphttp') {
       const inner = options.debugOut
         ? new DebugPrintExporter({
@@ -121,7 +136,8 @@ export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
 
   const summaries: PipelineSummary[] = [];
   const entries = new Map<string, PipelineExporter>();
-  const readers = config.pipelines.map((pipeline) => {
+  const readers = config.pipelines.map((configured) => {
+    const pipeline = { ...configured, exporters: configured.exporters.filter(used) };
     const intervalMillis = pipelineInterval(config, pipeline);
     const level = pipelineLevel(config, pipeline);
     const sharing = pipeline.exporters.some((id) => isSharingExporter(config, id));
@@ -140,5 +156,31 @@ export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
       exporter: entry,
     });
   });
-  return { readers, exporters: [...exporters.values()], summaries, entries };
+  const otelExporters: PushMetricExporter[] = [];
+  if (options.otelConfig) {
+    const otel = buildOtelReaders(options.otelConfig, {
+      dataDir,
+      categoryOf: (name) => storePolicy.categoryOf(name),
+      clock,
+      logger,
+      ownListeners: options.ownListeners ?? [],
+    });
+    otelExporters.push(...otel.exporters);
+    const built = buildOtelPipelines({
+      readers: otel.readers,
+      scopes: new Set([AGENT_SCOPE, ...config.pipelines.flatMap((p) => p.receivers).map(receiverScope)]),
+      level: config.telemetry.privacyLevel,
+      processorFor,
+      gate,
+      recordAttempt: options.recordAttempt,
+      isCollecting: options.isCollecting,
+      debugOut: options.debugOut,
+      clock,
+      logger,
+    });
+    readers.push(...built.metricReaders);
+    summaries.push(...built.summaries);
+    for (const [id, entry] of built.entries) entries.set(id, entry);
+  }
+  return { readers, exporters: [...exporters.values(), ...otelExporters], summaries, entries };
 }

@@ -51,7 +51,7 @@ export class PipelineExporter implements PushMetricExporter {
       return;
     }
     const { output: processed, rejectedDataPoints } = processor.processCounting(metrics);
-    if (processed.scopeMetrics.length === 0) {
+    if (processed.scopeMetrics.length === 0 || exporters.length === 0) {
       resultCallback({ code: ExportResultCode.SUCCESS }, rejectedDataPoints);
       return;
     }

@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
 import { Agent } from '../../agent.js';
+import { PrismError } from '../../errors.js';
+import { loadOtelConfig } from '../../otel-config/load-otel-config.js';
+import type { OtelConfig } from '../../otel-config/types.js';
 import { createStderrLogger } from '../../component/logger.js';
 import { formatConfigIssues } from '../../config/format-issues.js';
 import { displayPath } from '../../store/display-path.js';
@@ -16,7 +19,11 @@ export function registerStart(program: Command, setExit: (code: number) => void)
       '-d, --data-dir <dir>',
       'data directory; default: $PRISM_TELEMETRY_DIR, $XDG_STATE_HOME/prism-telemetry, ~/.local/state/prism-telemetry',
     )
-    .action(async (options: { config?: string; dataDir?: string }) => {
+    .option(
+      '--otel-config <file>',
+      'OpenTelemetry declarative config (file_format 1.x) choosing the exporters, one pipeline per reader; the privacy policy still applies (see otel-config/README.md)',
+    )
+    .action(async (options: { config?: string; dataDir?: string; otelConfig?: string }) => {
       const result = await loadCliConfig(options.config, process.env);
       if (!result.ok) {
         process.stderr.write(formatConfigIssues(result.errors) + '\n');
@@ -24,7 +31,21 @@ export function registerStart(program: Command, setExit: (code: number) => void)
         return;
       }
       if (result.warnings.length > 0) process.stderr.write(formatConfigIssues(result.warnings) + '\n');
+      let otelConfig: OtelConfig | undefined;
+      if (options.otelConfig !== undefined) {
+        const otel = await loadOtelConfig(options.otelConfig, process.env);
+        if (!otel.ok) {
+          process.stderr.write(formatConfigIssues(otel.errors) + '\n');
+          setExit(EXIT_INVALID);
+          return;
+        }
+        if (otel.warnings.length > 0) {
+          process.stderr.write(formatConfigIssues(otel.warnings, { severity: 'warning' }) + '\n');
+        }
+        otelConfig = otel.config;
+      }
       const agent = new Agent({
+        ...(otelConfig ? { otelConfig } : {}),
         config: result.config,
         env: process.env,
         logger: createStderrLogger(),
@@ -33,7 +54,8 @@ export function registerStart(program: Command, setExit: (code: number) => void)
       try {
         await agent.start();
       } catch (error) {
-        setExit(reportError(error));
+        const code = reportError(error);
+        setExit(error instanceof PrismError && error.code === 'PT_ERR_OTEL_CONFIG' ? EXIT_INVALID : code);
         return;
       }
       const info = agent.info!;
