@@ -20,6 +20,8 @@ import { recordOutboundAttempt } from './outbound/outbound-log.js';
 import { AGENT_SCOPE, buildPipelines, receiverScope, type PipelineSummary } from './pipeline/build-pipelines.js';
 import type { SharingGate } from './pipeline/consent-gate-exporter.js';
 import { buildReceiver } from './receivers/build-receiver.js';
+import { otlpListenerUrl } from './receivers/otlp/build-otlp-receiver.js';
+import { consumeIntoPipelines } from './receivers/otlp/consume-into-pipelines.js';
 import { AlertsExporter } from './exporters/alerts/alerts-exporter.js';
 import { SYSTEM_STATUS_VALUE } from './alerts/status.js';
 import { effectiveMode, envFlag } from './state/effective-mode.js';
@@ -180,6 +182,7 @@ export class Agent implements Component {
       clock: this.#clock,
       logger,
       ...(this.#options.otelConfig ? { otelConfig: this.#options.otelConfig } : {}),
+      ownListeners: Object.values(config.receivers).flatMap((r) => (r.type === 'otlp' ? [otlpListenerUrl(r)] : [])),
     });
     this.#exporters = built.exporters;
     this.#provider = new MeterProvider({
@@ -203,13 +206,25 @@ export class Agent implements Component {
     }
     this.#receiverFactories = [];
 
+    // Received OTLP enters, after the MeterProvider, every pipeline that lists its receiver; with
+    // --otel-config, also that file's pipelines (fed by every receiver).
+    const otelEntries = [...built.entries]
+      .filter(([id]) => !config.pipelines.some((p) => p.id === id))
+      .map(([, e]) => e);
+    const consumerFor = (receiverId: string) =>
+      consumeIntoPipelines([
+        ...config.pipelines
+          .filter((p) => p.receivers.includes(receiverId))
+          .flatMap((p) => built.entries.get(p.id) ?? []),
+        ...otelEntries,
+      ]);
     const agentStartMillis = this.#clock.now();
     for (const id of new Set(config.pipelines.flatMap((p) => p.receivers))) {
       const receiver = config.receivers[id];
       if (!receiver) continue;
       const meter = this.#provider.getMeter(receiverScope(id), AGENT_VERSION);
       this.#receiverFactories.push(() =>
-        buildReceiver(id, receiver, { meter, clock: this.#clock, logger, agentStartMillis }),
+        buildReceiver(id, receiver, { meter, clock: this.#clock, logger, agentStartMillis, consumerFor }),
       );
     }
     return built.summaries;

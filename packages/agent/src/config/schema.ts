@@ -9,6 +9,7 @@ import type {
 import { probeReceiverSchemas } from './probe-schemas.js';
 import { alertsExporterSchema } from './alerts-schema.js';
 import { applevelSchema } from './applevel-schema.js';
+import { otlpReceiverSchema } from './otlp-schema.js';
 import { durationSetting, sizeSetting } from './unit-schemas.js';
 import { httpUrl } from './url-schema.js';
 
@@ -153,7 +154,12 @@ const otlpHttpExporterSchema = z
 
 /** The component types, by section, and the schema of each type's config. */
 export const componentSchemas = {
-  receivers: { hostmetrics: hostmetricsSchema, ...probeReceiverSchemas, applevel: applevelSchema },
+  receivers: {
+    hostmetrics: hostmetricsSchema,
+    ...probeReceiverSchemas,
+    applevel: applevelSchema,
+    otlp: otlpReceiverSchema,
+  },
   processors: { privacy: privacyProcessorSchema },
   exporters: { file: fileExporterSchema, otlphttp: otlpHttpExporterSchema, alerts: alertsExporterSchema },
 } as const;

@@ -3,6 +3,7 @@ import type { Category, PrivacyLevel } from './levels.js';
 import type { AlertsExporterConfig } from './alerts-schema.js';
 import type { ProbeReceiverConfig } from './probe-schemas.js';
 import type { ApplevelReceiverConfig } from './applevel-schema.js';
+import type { OtlpReceiverConfig } from './otlp-schema.js';
 
 /** One problem in a config file, with where it is and what to do about it. */
 export interface ConfigIssue {
@@ -46,7 +47,8 @@ export interface OtlpHttpExporterConfig {
   timeoutMillis: number;
 }
 
-export type ReceiverConfig = HostmetricsReceiverConfig | ProbeReceiverConfig | ApplevelReceiverConfig;
+export type ReceiverConfig =
+  HostmetricsReceiverConfig | ProbeReceiverConfig | ApplevelReceiverConfig | OtlpReceiverConfig;
 export type ProcessorConfig = PrivacyProcessorConfig;
 export type ExporterConfig = FileExporterConfig | OtlpHttpExporterConfig | AlertsExporterConfig;
 

@@ -161,7 +161,7 @@ describe('parseConfigText', () => {
     expect(errors[0]).toMatchObject({
       path: 'receivers.hostmetric',
       message: 'unknown receiver type "hostmetric"',
-      hint: 'did you mean "hostmetrics"? known receiver types: hostmetrics, redis, postgresql, neo4j, httpcheck, tcpcheck, applevel',
+      hint: 'did you mean "hostmetrics"? known receiver types: hostmetrics, redis, postgresql, neo4j, httpcheck, tcpcheck, applevel, otlp',
     });
   });
 

@@ -78,7 +78,11 @@ export function pipelineLevel(config: AgentConfig, pipeline: PipelineConfig): Pr
 }
 
 export function pipelineInterval(config: AgentConfig, pipeline: PipelineConfig): number {
-  return Math.min(...pipeline.receivers.map((id) => config.receivers[id]?.collectionIntervalMillis ?? 10_000));
+  // Push receivers (otlp) have no interval of their own: the pipeline then exports every 10 s.
+  const intervals = pipeline.receivers.map((id) => config.receivers[id]);
+  return Math.min(
+    ...intervals.map((r) => (r && 'collectionIntervalMillis' in r ? r.collectionIntervalMillis : 10_000)),
+  );
 }
 
 export const isSharingExporter = (config: AgentConfig, id: string): boolean =>

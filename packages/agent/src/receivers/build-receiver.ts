@@ -7,12 +7,16 @@ import type { ReceiverConfig } from '../config/types.js';
 import { HostMetricsReceiver } from './hostmetrics/host-metrics-receiver.js';
 import { createAppLevelReceiver } from './applevel/create-applevel-receiver.js';
 import { buildProbeReceiver } from './probes/build-probe-receiver.js';
+import { buildOtlpReceiver } from './otlp/build-otlp-receiver.js';
+import type { ConsumeMetrics } from './otlp/otlp-receiver.js';
 
 export interface ReceiverContext {
   meter: Meter;
   clock: Clock;
   logger: Logger;
   agentStartMillis: number;
+  /** Where a push receiver (otlp) hands what it receives, by receiver id. */
+  consumerFor: (receiverId: string) => ConsumeMetrics;
 }
 
 /** The receiver factory: one place that maps a `receivers:` entry to a component. */
@@ -36,6 +40,12 @@ export function buildReceiver(id: string, config: ReceiverConfig, context: Recei
     case 'httpcheck':
     case 'tcpcheck':
       return buildProbeReceiver(id, config, context);
+    case 'otlp':
+      return buildOtlpReceiver(id, config, {
+        consume: context.consumerFor(id),
+        logger: context.logger,
+        clock: context.clock,
+      });
     default: {
       const unknown: never = config;
       throw new Error(`receiver ${id}: type ${(unknown as { type: string }).type} has no factory`);

@@ -221,6 +221,33 @@ export const DEFAULT_POLICY: Policy = {
       }),
     ),
     metric({
+      name: 'http.server.request.duration',
+      unit: 's',
+      description: "Duration of the application's HTTP requests, as its OpenTelemetry SDK reports them.",
+      category: 'health',
+      instrument: 'histogram',
+      minLevel: 'standard',
+      attributes: [
+        {
+          key: 'http.request.method',
+          description: 'HTTP method.',
+          treatment: KEEP_ALL,
+          values: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'CONNECT', 'TRACE', '_OTHER'],
+        },
+        {
+          key: 'http.response.status_code',
+          description: 'Response status, as its class (e.g. 500-600).',
+          treatment: at('bucket', 'bucket', 'bucket'),
+          buckets: [100, 200, 300, 400, 500, 600],
+        },
+        {
+          key: 'http.route',
+          description: 'Route template; it can hold identifiers, so it is summed away, or hashed at detailed.',
+          treatment: at('drop', 'drop', 'hash'),
+        },
+      ],
+    }),
+    metric({
       name: 'prism.system.status',
       unit: '1',
       description: 'Overall status derived from probes and alerts: 0 healthy, 1 degraded, 2 critical.',

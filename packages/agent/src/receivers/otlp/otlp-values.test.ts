@@ -1,0 +1,87 @@
+import protobuf from 'protobufjs';
+import { describe, expect, it } from 'vitest';
+import { ShapeError, at, bigInteger, double, hrTimeFromNanos, int32, list, safeCount } from './otlp-values.js';
+
+const Long = protobuf.util.Long as unknown as {
+  fromString(text: string, unsigned: boolean): unknown;
+};
+
+describe('64-bit integers from both encodings', () => {
+  it('reads numbers, decimal strings and protobufjs Longs exactly', () => {
+    const max = '18446744073709551615';
+    expect(bigInteger(max, { unsigned: true })).toBe(2n ** 64n - 1n);
+    expect(bigInteger(Long.fromString(max, true), { unsigned: true })).toBe(2n ** 64n - 1n);
+    expect(bigInteger(Long.fromString('-9223372036854775808', false), { unsigned: false })).toBe(-(2n ** 63n));
+    expect(bigInteger(Long.fromString('1700000000123456789', false), { unsigned: false })).toBe(1700000000123456789n);
+    expect(bigInteger(42, { unsigned: true })).toBe(42n);
+    expect(bigInteger('-7', { unsigned: false })).toBe(-7n);
+    expect(bigInteger(undefined, { unsigned: true })).toBeUndefined();
+  });
+
+  it('refuses what is not an integer in range, and a plain object posing as a Long', () => {
+    for (const value of [
+      1.5,
+      '1.5',
+      '',
+      ' 1',
+      '0x10',
+      true,
+      { low: 1, high: 0, unsigned: true },
+      '18446744073709551616',
+    ]) {
+      expect(() => bigInteger(value, { unsigned: true })).toThrow(ShapeError);
+    }
+    expect(() => bigInteger('-1', { unsigned: true })).toThrow('expected an unsigned 64-bit integer');
+    expect(() => bigInteger('-9223372036854775809', { unsigned: false })).toThrow('expected a 64-bit integer');
+  });
+
+  it('keeps counts exact or says they cannot be', () => {
+    expect(safeCount(2n ** 53n - 1n)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(safeCount(2n ** 53n)).toBeUndefined();
+  });
+});
+
+describe('timestamps', () => {
+  it('splits nanoseconds into HrTime without a float in between', () => {
+    expect(hrTimeFromNanos(1700000000123456789n)).toEqual([1700000000, 123456789]);
+    expect(hrTimeFromNanos(2n ** 64n - 1n)).toEqual([18446744073, 709551615]);
+    expect(hrTimeFromNanos(0n)).toEqual([0, 0]);
+  });
+});
+
+describe('other scalars', () => {
+  it('reads proto3 JSON doubles', () => {
+    expect(double(1.25)).toBe(1.25);
+    expect(double('1.25')).toBe(1.25);
+    expect(double('NaN')).toBeNaN();
+    expect(double('-Infinity')).toBe(-Infinity);
+    expect(double(undefined)).toBeUndefined();
+    for (const bad of ['', 'abc', ' 1', true, {}]) expect(() => double(bad)).toThrow('expected a number');
+  });
+
+  it('reads 32-bit integers as numbers or strings', () => {
+    expect(int32({ scale: -3 }, 'scale')).toBe(-3);
+    expect(int32({ scale: '20' }, 'scale')).toBe(20);
+    expect(int32({}, 'scale')).toBe(0);
+    expect(() => int32({ scale: 0.5 }, 'scale')).toThrow('scale: expected a 32-bit integer');
+  });
+
+  it('reads own properties only, so prototype defaults count as absent', () => {
+    const proto = { dataPoints: ['inherited'] };
+    expect(list(Object.create(proto) as Record<string, unknown>, 'dataPoints')).toEqual([]);
+  });
+});
+
+describe('ShapeError', () => {
+  it('builds its path from the outside in', () => {
+    const error = (() => {
+      try {
+        at('resourceMetrics[0]', () => at('scopeMetrics[2]', () => list({ metrics: 'x' }, 'metrics')));
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error?.message).toBe('resourceMetrics[0].scopeMetrics[2].metrics: expected a list');
+  });
+});
