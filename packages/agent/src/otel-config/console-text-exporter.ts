@@ -1,42 +1,23 @@
 import { inspect } from 'node:util';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { StreamExporter } from '../exporters/stream/stream-exporter.js';
 
 /**
  * The `console` exporter: each metric printed as the SDK's ConsoleMetricExporter prints it (descriptor, point
- * type, points). That one writes through the global `console`; this one writes to the stream it is given, so
- * the agent decides where it goes and tests can read it.
+ * type, points). That one writes through the global `console`; this one writes to the stream it is given.
  */
-export class ConsoleTextExporter implements PushMetricExporter {
-  readonly #out: NodeJS.WritableStream;
-  #shutdown = false;
-
+export class ConsoleTextExporter extends StreamExporter {
   constructor(options: { out: NodeJS.WritableStream }) {
-    this.#out = options.out;
+    super(options.out, 'console');
   }
 
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    if (this.#shutdown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('console: export after shutdown') });
-      return;
-    }
+  protected override format(metrics: ResourceMetrics): string {
     let text = '';
     for (const scope of metrics.scopeMetrics) {
       for (const { descriptor, dataPointType, dataPoints } of scope.metrics) {
         text += `${inspect({ descriptor, dataPointType, dataPoints }, { depth: null, colors: false })}\n`;
       }
     }
-    this.#out.write(text);
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-
-  async forceFlush(): Promise<void> {}
-
-  async shutdown(): Promise<void> {
-    this.#shutdown = true;
-  }
-
-  selectAggregationTemporality(): AggregationTemporality {
-    return AggregationTemporality.CUMULATIVE;
+    return text;
   }
 }

@@ -1,40 +1,18 @@
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { JsonMetricsSerializer } from '@opentelemetry/otlp-transformer';
-import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { StreamExporter } from '../exporters/stream/stream-exporter.js';
 
 /**
  * `otlp_file/development` with `output_stream: stdout`: one OTLP/JSON `ExportMetricsServiceRequest` per line,
  * the format the Collector's file exporter writes, so the output can be piped into tools that read it.
  */
-export class OtlpJsonLinesExporter implements PushMetricExporter {
-  readonly #out: NodeJS.WritableStream;
-  #shutdown = false;
-
+export class OtlpJsonLinesExporter extends StreamExporter {
   constructor(options: { out: NodeJS.WritableStream }) {
-    this.#out = options.out;
+    super(options.out, 'otlp json lines');
   }
 
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    if (this.#shutdown) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('otlp json lines: export after shutdown') });
-      return;
-    }
+  protected override format(metrics: ResourceMetrics): Uint8Array | undefined {
     const body = JsonMetricsSerializer.serializeRequest(metrics);
-    if (!body) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('otlp json lines: serializer failed') });
-      return;
-    }
-    this.#out.write(Buffer.concat([body, Buffer.from('\n')]));
-    resultCallback({ code: ExportResultCode.SUCCESS });
-  }
-
-  async forceFlush(): Promise<void> {}
-
-  async shutdown(): Promise<void> {
-    this.#shutdown = true;
-  }
-
-  selectAggregationTemporality(): AggregationTemporality {
-    return AggregationTemporality.CUMULATIVE;
+    return body ? Buffer.concat([body, Buffer.from('\n')]) : undefined;
   }
 }

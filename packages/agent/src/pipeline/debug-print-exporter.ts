@@ -1,33 +1,25 @@
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { JsonMetricsSerializer } from '@opentelemetry/otlp-transformer';
-import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { StreamExporter } from '../exporters/stream/stream-exporter.js';
 
 /**
- * Prints the exact OTLP/JSON payload an exporter would send, and sends nothing: `dry-run` and
- * `PRISM_TELEMETRY_DEBUG=1`.
+ * Prints the exact OTLP/JSON payload an exporter would send, and sends nothing: `PRISM_TELEMETRY_DEBUG=1`.
+ * Delta, like the sharing pipelines it stands in for.
  */
-export class DebugPrintExporter implements PushMetricExporter {
-  readonly #out: NodeJS.WritableStream;
+export class DebugPrintExporter extends StreamExporter {
   readonly #label: string;
 
   constructor(options: { out: NodeJS.WritableStream; label: string }) {
-    this.#out = options.out;
+    super(options.out, 'debug print');
     this.#label = options.label;
   }
 
-  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    const body = JsonMetricsSerializer.serializeRequest(metrics);
-    this.#out.write(
-      `# ${this.#label}: ${body?.byteLength ?? 0} bytes, not sent\n${Buffer.from(body ?? []).toString('utf8')}\n`,
-    );
-    resultCallback({ code: ExportResultCode.SUCCESS });
+  protected override format(metrics: ResourceMetrics): string {
+    const body = Buffer.from(JsonMetricsSerializer.serializeRequest(metrics) ?? []);
+    return `# ${this.#label}: ${body.byteLength} bytes, not sent\n${body.toString('utf8')}\n`;
   }
 
-  async forceFlush(): Promise<void> {}
-
-  async shutdown(): Promise<void> {}
-
-  selectAggregationTemporality(): AggregationTemporality {
+  override selectAggregationTemporality(): AggregationTemporality {
     return AggregationTemporality.DELTA;
   }
 }
