@@ -69,6 +69,22 @@ describe('ProbeReceiver', () => {
     expect(latency).toHaveLength(1);
   });
 
+  it('records a service as down when its client library cannot be loaded', async () => {
+    let checks = 0;
+    const { receiver, collect } = make({
+      prepare: async () => {
+        throw Object.assign(new Error('Cannot find package'), { code: 'ERR_MODULE_NOT_FOUND' });
+      },
+      check: async () => void checks++,
+    });
+    await receiver.start();
+    await settle();
+    await receiver.idle();
+    expect(checks).toBe(0);
+    expect(receiver.lastResult()).toMatchObject({ up: false });
+    expect((await collect()).up.map((p) => p.value)).toEqual([0]);
+  });
+
   it('times out on the injected clock and aborts the probe', async () => {
     const { probe, calls } = manualProbe();
     const { receiver, collect } = make(probe);

@@ -195,7 +195,19 @@ export class ProbeReceiver implements Component {
   async #run(): Promise<ProbeResult | undefined> {
     const { clock, timeoutMillis, probe } = this.#options;
     if (this.#shutDown) return undefined;
-    await probe.prepare?.();
+    try {
+      await probe.prepare?.();
+    } catch (error) {
+      // No driver means no answer: the service counts as down (and says why), it does not just go missing.
+      const result: ProbeResult = {
+        up: false,
+        latencyMillis: 0,
+        errorCode: classifyProbeError(error),
+        at: clock.now(),
+      };
+      if (!this.#shutDown) this.#record(result);
+      return result;
+    }
     if (this.#shutDown) return undefined;
     const controller = new AbortController();
     this.#abortInFlight = () => controller.abort();
