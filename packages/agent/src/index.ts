@@ -14,6 +14,7 @@ export { defaultConfig, DEFAULT_CONFIG_YAML } from './config/default-config.js';
 export { formatConfigIssues } from './config/format-issues.js';
 export type { AgentConfig, ConfigIssue, ConfigResult } from './config/types.js';
 export { FileExporter } from './exporters/file/file-exporter.js';
+export { createFileExporter } from './exporters/file/create-file-exporter.js';
 export { HostMetricsReceiver } from './receivers/hostmetrics/host-metrics-receiver.js';
 export { PipelineExporter } from './pipeline/pipeline-exporter.js';
 export { checkOtlpJsonRequest } from './otlp/proto.js';
