@@ -68,7 +68,7 @@ export function registerStart(program: Command, setExit: (code: number) => void)
               `  pipeline:  ${p.id} -> ${p.exporters.join(', ')} every ${p.intervalMillis / 1000}s at ${p.level}` +
               (p.sharing ? ' (sends off this machine only in mode on, with consent)' : ''),
           ),
-          `  mode:      ${info.mode.mode}: ${info.mode.reason}`,
+          `  mode:      ${info.mode.reason.startsWith(`mode ${info.mode.mode}`) ? info.mode.reason : `${info.mode.mode} (${info.mode.reason})`}`,
           info.mode.sharingAllowed
             ? '  sharing:   ON: data is sent to the consented endpoint'
             : '  sharing:   off: nothing leaves this machine',
