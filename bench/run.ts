@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { exportFile } from './benchmarks/export-file.js';
 import { idleFootprint } from './benchmarks/idle-footprint.js';
+import { otlpReceiver } from './benchmarks/otlp-receiver.js';
 import { recordRate } from './benchmarks/record-rate.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from './harness/args.js';
 import { formatGoal, formatResult } from './harness/format.js';
@@ -11,7 +12,7 @@ import type { BenchResult, Benchmark } from './harness/types.js';
  * and noisy, so absolute figures mean little) and reports its goal as PASS or MISS.
  * Exit code: 0 every goal met, 1 a goal missed, 2 a benchmark failed or the arguments were wrong.
  */
-const BENCHMARKS: readonly Benchmark[] = [recordRate, exportFile, idleFootprint];
+const BENCHMARKS: readonly Benchmark[] = [recordRate, exportFile, otlpReceiver, idleFootprint];
 
 interface Failure {
   name: string;
