@@ -46,4 +46,11 @@ describe('detectPersonalData', () => {
     expect(detectPersonalData(0.25)).toBeUndefined();
     expect(detectPersonalData(true)).toBeUndefined();
   });
+
+  it('gives the same verdict on repeated values (clean values are remembered, personal ones rescanned)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(detectPersonalData('ECONNREFUSED')).toBeUndefined();
+      expect(detectPersonalData('alice@example.com')).toBe('email');
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { LRUCache } from 'lru-cache';
 
 export type PersonalDataKind =
   'email' | 'ip_address' | 'mac_address' | 'home_path' | 'credential' | 'card_number' | 'phone_number';
@@ -122,6 +123,18 @@ export function detectPersonalData(value: string | number | boolean): PersonalDa
     return matchKind(String(Math.abs(value))) ?? 'phone_number';
   }
   if (value.length === 0 || PSEUDONYM.test(value)) return undefined;
+  // Health data repeats the same few values (modes, codes, mount points): remember which short ones are
+  // clean. Personal values are rare and not kept in memory longer than their own scan.
+  if (value.length <= MAX_CACHED_LENGTH && cleanValues.has(value)) return undefined;
+  const kind = scan(value);
+  if (kind === undefined && value.length <= MAX_CACHED_LENGTH) cleanValues.set(value, true);
+  return kind;
+}
+
+const MAX_CACHED_LENGTH = 256;
+const cleanValues = new LRUCache<string, true>({ max: 10_000 });
+
+function scan(value: string): PersonalDataKind | undefined {
   const direct = matchKind(value);
   if (direct) return direct;
   const decoded = urlDecoded(value);
