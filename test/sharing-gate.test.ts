@@ -118,11 +118,12 @@ describe('consent gate', () => {
   it('PRISM_TELEMETRY_DEBUG=1 prints the payload instead of sending it', async () => {
     const { dataDir, config, server } = await sharingSetup({ consent: true });
     const agent = await run(['--config', config, '--data-dir', dataDir], isolatedEnv({ PRISM_TELEMETRY_DEBUG: '1' }));
-    await waitFor(() => agent.output().stdout.includes('not sent'), 15_000, 'a printed payload');
+    // CPU utilization needs two host samples, so it is in the second payload at the earliest.
+    await waitFor(() => agent.output().stdout.includes('system.cpu.utilization'), 15_000, 'a printed payload');
     agent.child.kill('SIGTERM');
     await agent.exited;
     expect(server.connections).toBe(0);
-    expect(agent.output().stdout).toContain('system.cpu.utilization');
+    expect(agent.output().stdout).toContain('not sent');
   });
 });
 
