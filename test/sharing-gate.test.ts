@@ -153,4 +153,38 @@ describe('dry-run', () => {
     expect(text).toContain('system.cpu.utilization');
     expect(text).not.toContain('system.network.io'); // standard-only: the share pipeline is minimal
   });
+
+  it("shows each destination only its own pipeline's receivers, as the agent sends them", async () => {
+    const { dir, dataDir } = await sharingSetup({ consent: true });
+    const config = path.join(dir, 'two-receivers.yaml');
+    await writeFile(
+      config,
+      [
+        'telemetry: { privacy_level: standard, sharing: { enabled: true } }',
+        'receivers: { hostmetrics: { collection_interval: 1s }, hostmetrics/local: { collection_interval: 1s } }',
+        'exporters: { file: {}, otlphttp: { endpoint: "http://127.0.0.1:9/v1/collect" } }',
+        'service:',
+        '  pipelines:',
+        '    metrics/local: { receivers: [hostmetrics/local], exporters: [file] }',
+        '    metrics/share: { receivers: [hostmetrics], exporters: [otlphttp] }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli([
+      'dry-run',
+      '--config',
+      config,
+      '--data-dir',
+      dataDir,
+      '--json',
+      '--sample-gap',
+      '300',
+    ]);
+    expect(result.code).toBe(0);
+    const scopes = JSON.stringify(
+      (JSON.parse(result.stdout) as { targets: Array<{ payload: unknown }> }).targets[0]!.payload,
+    );
+    expect(scopes).toContain('"prism-telemetry/receiver/hostmetrics"');
+    expect(scopes).not.toContain('prism-telemetry/receiver/hostmetrics/local');
+  });
 });

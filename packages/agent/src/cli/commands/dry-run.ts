@@ -21,7 +21,7 @@ import {
 import { systemClock } from '../../component/clock.js';
 import { createMemoryLogger } from '../../component/logger.js';
 import type { AgentConfig } from '../../config/types.js';
-import { isSharingExporter, pipelineLevel, receiverScope } from '../../pipeline/build-pipelines.js';
+import { AGENT_SCOPE, isSharingExporter, pipelineLevel, receiverScope } from '../../pipeline/build-pipelines.js';
 import { HostMetricsReceiver } from '../../receivers/hostmetrics/host-metrics-receiver.js';
 import { parseState, stateFile } from '../../state/telemetry-state.js';
 import { destinationOf } from '../../outbound/outbound-log.js';
@@ -33,6 +33,8 @@ import { reportError } from '../report-error.js';
 interface Target {
   endpoint: string;
   level: PrivacyLevel;
+  /** Instrumentation scopes the pipeline carries (its receivers' and the agent's), as the agent filters them. */
+  scopes: ReadonlySet<string>;
 }
 
 /** Where data would go, at which level: the config's sharing exporters, else what `enable` would set up. */
@@ -48,7 +50,11 @@ function targetsOf(
     for (const id of pipeline.exporters) {
       const exporter = config.exporters[id];
       if (exporter?.type === 'otlphttp' && isSharingExporter(config, id)) {
-        targets.push({ endpoint: destinationOf(exporter.endpoint), level: narrow(pipelineLevel(config, pipeline)) });
+        targets.push({
+          endpoint: destinationOf(exporter.endpoint),
+          level: narrow(pipelineLevel(config, pipeline)),
+          scopes: new Set([AGENT_SCOPE, ...pipeline.receivers.map(receiverScope)]),
+        });
       }
     }
   }
@@ -56,6 +62,7 @@ function targetsOf(
     targets.push({
       endpoint: consent?.endpoint ?? '(no endpoint configured)',
       level: narrow(config.telemetry.privacyLevel),
+      scopes: new Set([AGENT_SCOPE, ...Object.keys(config.receivers).map(receiverScope)]),
     });
   }
   return targets;
@@ -134,10 +141,9 @@ export function registerDryRun(program: Command, setExit: (code: number) => void
           const collected = await reader.collectOnce();
           await provider.shutdown();
 
-          const results = targets.map((target) => {
-            const payload = new PrivacyProcessor(new PolicyAtLevel(DEFAULT_POLICY, target.level, context)).process(
-              collected,
-            );
+          const results = targets.map(({ scopes, ...target }) => {
+            const own = { ...collected, scopeMetrics: collected.scopeMetrics.filter((s) => scopes.has(s.scope.name)) };
+            const payload = new PrivacyProcessor(new PolicyAtLevel(DEFAULT_POLICY, target.level, context)).process(own);
             const body = Buffer.from(JsonMetricsSerializer.serializeRequest(payload) ?? []);
             return { ...target, bytes: body.byteLength, body };
           });
