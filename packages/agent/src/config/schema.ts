@@ -9,6 +9,7 @@ import type {
 import { probeReceiverSchemas } from './probe-schemas.js';
 import { alertsExporterSchema } from './alerts-schema.js';
 import { applevelSchema } from './applevel-schema.js';
+import { dashboardSchema } from './dashboard-schema.js';
 import { otlpReceiverSchema } from './otlp-schema.js';
 import { durationSetting, sizeSetting } from './unit-schemas.js';
 import { httpUrl } from './url-schema.js';
@@ -41,6 +42,7 @@ export const telemetrySchema = z
       .prefault({}),
     max_total_size: sizeSetting('1GiB'),
     sharing: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+    dashboard: dashboardSchema,
   })
   .transform((t) => ({
     privacyLevel: t.privacy_level,
@@ -48,6 +50,7 @@ export const telemetrySchema = z
     retentionMillis: Object.fromEntries(CATEGORIES.map((c) => [c, t.retention[c]])) as Record<Category, number>,
     maxTotalBytes: t.max_total_size,
     sharing: { enabled: t.sharing.enabled },
+    dashboard: t.dashboard,
   }))
   .prefault({});
 

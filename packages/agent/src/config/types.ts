@@ -4,6 +4,7 @@ import type { AlertsExporterConfig } from './alerts-schema.js';
 import type { ProbeReceiverConfig } from './probe-schemas.js';
 import type { ApplevelReceiverConfig } from './applevel-schema.js';
 import type { OtlpReceiverConfig } from './otlp-schema.js';
+import type { DashboardConfig } from './dashboard-schema.js';
 
 /** One problem in a config file, with where it is and what to do about it. */
 export interface ConfigIssue {
@@ -70,6 +71,8 @@ export interface AgentConfig {
     retentionMillis: Record<Category, number>;
     maxTotalBytes: number;
     sharing: { enabled: boolean };
+    /** The local dashboard, `/metrics` and `/healthz`. */
+    dashboard: DashboardConfig;
   };
   receivers: Record<string, ReceiverConfig>;
   processors: Record<string, ProcessorConfig>;

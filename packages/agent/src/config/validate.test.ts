@@ -43,6 +43,7 @@ describe('parseConfigText', () => {
         retentionMillis: { health: 30 * 86_400_000, level: 90 * 86_400_000, errors: 7 * 86_400_000 },
         maxTotalBytes: 1024 ** 3,
         sharing: { enabled: false },
+        dashboard: { enabled: true, endpoint: '127.0.0.1:8080', host: '127.0.0.1', port: 8080 },
       },
       receivers: { hostmetrics: { type: 'hostmetrics', collectionIntervalMillis: 10_000, rootPath: '/' } },
       processors: {},
