@@ -48,7 +48,19 @@ describe('pipelines/sharing-example.yaml', () => {
       type: 'otlphttp',
       endpoint: 'https://telemetry.corrective-drift.example/v1/collect',
       headers: {},
+      apiKey: undefined,
+      encoding: 'protobuf',
+      compression: 'gzip',
       timeoutMillis: 10_000,
+      caFile: undefined,
+      privacyLevel: undefined,
+      queue: {
+        batchRecords: 100,
+        flushIntervalMillis: 300_000,
+        maxBytes: 256 * 1024 ** 2,
+        maxAgeMillis: 7 * 86_400_000,
+      },
+      retry: { maxRetries: 3, initialBackoffMillis: 30_000, maxBackoffMillis: 300_000 },
     });
     expect(result.config.pipelines.map((p) => p.id)).toEqual(['metrics/local', 'metrics/share']);
   });

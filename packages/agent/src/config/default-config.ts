@@ -35,6 +35,11 @@ telemetry:
   sharing:
     # Must be true for any exporter that sends data off this machine. This file has none.
     enabled: false
+  # The local dashboard, /metrics (Prometheus) and /healthz. Loopback only unless you write another address;
+  # \`prism-telemetry dashboard\` prints the URL (with its per-launch token) of the running agent.
+  dashboard:
+    enabled: true
+    endpoint: 127.0.0.1:8080
 
 receivers:
   hostmetrics:

@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { CATEGORIES, PRIVACY_LEVELS, type Category } from './levels.js';
-import type {
-  FileExporterConfig,
-  HostmetricsReceiverConfig,
-  OtlpHttpExporterConfig,
-  PrivacyProcessorConfig,
-} from './types.js';
+import type { FileExporterConfig, HostmetricsReceiverConfig, PrivacyProcessorConfig } from './types.js';
 import { probeReceiverSchemas } from './probe-schemas.js';
 import { alertsExporterSchema } from './alerts-schema.js';
 import { applevelSchema } from './applevel-schema.js';
 import { dashboardSchema } from './dashboard-schema.js';
 import { otlpReceiverSchema } from './otlp-schema.js';
 import { durationSetting, sizeSetting } from './unit-schemas.js';
-import { httpUrl } from './url-schema.js';
+import { otlpHttpExporterSchema } from './otlphttp-schema.js';
 
 /*
  * Every object is strict: an unknown key is an error, because a misspelt key would otherwise be ignored and a
@@ -96,64 +91,6 @@ const privacyProcessorSchema = z
   .transform((p): PrivacyProcessorConfig => ({ type: 'privacy', level: p.level }));
 
 const fileExporterSchema = z.strictObject({}).transform((): FileExporterConfig => ({ type: 'file' }));
-
-const endpointSchema = httpUrl({
-  exampleHint: 'write e.g. https://collector.example/v1/metrics',
-  credentialsHint: 'send credentials in headers (e.g. Authorization), where they stay out of logs',
-});
-
-/** RFC 9110 token characters. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-const headerValue = z.unknown().transform((value, ctx) => {
-  if (typeof value !== 'string') {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'a header value must be a string',
-      params: { hint: 'quote it, e.g. "${TOKEN}", so YAML does not read it as a number or boolean' },
-    });
-    return z.NEVER;
-  }
-  if (/[\r\n\0]/.test(value)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'a header value must be one line',
-      params: { hint: 'remove the line break' },
-    });
-    return z.NEVER;
-  }
-  return value;
-});
-
-const headersSchema = z
-  .record(z.string(), headerValue)
-  .superRefine((headers, ctx) => {
-    for (const name of Object.keys(headers)) {
-      if (!HEADER_NAME.test(name)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: 'is not a valid HTTP header name',
-          params: { hint: 'header names are letters, digits and -, e.g. Authorization', at: 'key' },
-        });
-      }
-    }
-  })
-  .nullable()
-  .prefault({});
-
-const otlpHttpExporterSchema = z
-  .strictObject({
-    endpoint: endpointSchema,
-    headers: headersSchema,
-    timeout: durationSetting('10s'),
-  })
-  .transform((e): OtlpHttpExporterConfig => ({
-    type: 'otlphttp',
-    endpoint: e.endpoint,
-    headers: e.headers ?? {},
-    timeoutMillis: e.timeout,
-  }));
 
 /** The component types, by section, and the schema of each type's config. */
 export const componentSchemas = {

@@ -45,7 +45,25 @@ export interface OtlpHttpExporterConfig {
   type: 'otlphttp';
   endpoint: string;
   headers: Record<string, string>;
+  /** Sent as `Authorization: Bearer`; falls back to $PRISM_TELEMETRY_API_KEY. Never logged. */
+  apiKey: string | undefined;
+  encoding: 'protobuf' | 'json';
+  compression: 'gzip' | 'none';
   timeoutMillis: number;
+  /** PEM file of a custom CA for the endpoint's TLS certificate. */
+  caFile: string | undefined;
+  /** Narrows what this exporter sends below its pipeline's level; undefined = the pipeline's level. */
+  privacyLevel: PrivacyLevel | undefined;
+  queue: {
+    /** Queued collections sent together in one request. */
+    batchRecords: number;
+    flushIntervalMillis: number;
+    /** Oldest queued data is dropped (and counted) beyond this. */
+    maxBytes: number;
+    /** Queued data older than this is dropped (and counted) instead of sent. */
+    maxAgeMillis: number;
+  };
+  retry: { maxRetries: number; initialBackoffMillis: number; maxBackoffMillis: number };
 }
 
 export type ReceiverConfig =

@@ -302,7 +302,19 @@ service:
       type: 'otlphttp',
       endpoint: 'https://collector.example/v1/metrics',
       headers: {},
+      apiKey: undefined,
+      encoding: 'protobuf',
+      compression: 'gzip',
       timeoutMillis: 10_000,
+      caFile: undefined,
+      privacyLevel: undefined,
+      queue: {
+        batchRecords: 100,
+        flushIntervalMillis: 300_000,
+        maxBytes: 256 * 1024 ** 2,
+        maxAgeMillis: 7 * 86_400_000,
+      },
+      retry: { maxRetries: 3, initialBackoffMillis: 30_000, maxBackoffMillis: 300_000 },
     });
   });
 
