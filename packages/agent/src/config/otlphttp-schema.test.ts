@@ -6,7 +6,11 @@ const issues = (input: Record<string, unknown>) => {
   const result = otlpHttpExporterSchema.safeParse({ endpoint: ENDPOINT, ...input });
   return result.success
     ? []
-    : result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, hint: i.params?.['hint'] }));
+    : result.error.issues.map((i) => ({
+        path: i.path.join('.'),
+        message: i.message,
+        hint: (i as { params?: { hint?: string } }).params?.hint,
+      }));
 };
 
 describe('otlphttp exporter config', () => {

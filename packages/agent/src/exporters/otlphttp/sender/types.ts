@@ -17,4 +17,6 @@ export type SendOutcome =
 /** Sends one OTLP `ExportMetricsServiceRequest`, given as protobuf bytes. Never throws. */
 export interface Sender {
   send(request: Uint8Array, signal?: AbortSignal): Promise<SendOutcome>;
+  /** Releases idle connections (the HTTP sender's keep-alive sockets). Safe twice; `send` still works after. */
+  close?(): void;
 }
