@@ -85,13 +85,19 @@ export async function waitFor(
 }
 
 /** A pipeline config file for tests. */
-export async function writeConfig(dir: string, options: { level?: string; interval?: string } = {}): Promise<string> {
+export async function writeConfig(
+  dir: string,
+  options: { level?: string; interval?: string; dashboard?: { endpoint?: string; enabled?: boolean } } = {},
+): Promise<string> {
   const file = path.join(dir, 'config.yaml');
+  // An ephemeral port: agents of tests running side by side must not fight over the default 8080.
+  const dashboard = { endpoint: '127.0.0.1:0', ...options.dashboard };
   await writeFile(
     file,
     [
       'telemetry:',
       `  privacy_level: ${options.level ?? 'standard'}`,
+      `  dashboard: ${JSON.stringify(dashboard)}`,
       'receivers:',
       '  hostmetrics:',
       `    collection_interval: ${options.interval ?? '1s'}`,

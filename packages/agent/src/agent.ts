@@ -33,6 +33,12 @@ import { acquireDataDirLock, type DataDirLock } from './store/lock.js';
 import { repairTornTails } from './store/repair.js';
 import { RetentionScheduler } from './store/retention.js';
 import { AGENT_VERSION } from './version.js';
+import { startAgentDashboard, type RunningDashboard } from './server/agent-dashboard.js';
+import type { DashboardBackend } from './server/dashboard-backend.js';
+import { ScrapeReader } from './server/scrape-reader.js';
+import type { SystemStatus } from './alerts/status.js';
+import { PrivacyProcessor } from '@prism-telemetry/privacy';
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 export { AGENT_SCOPE };
 
@@ -58,6 +64,8 @@ export interface AgentInfo {
   privacyLevel: PrivacyLevel;
   pipelines: PipelineSummary[];
   mode: EffectiveMode;
+  /** The dashboard URL with this launch's token; undefined when disabled or its port was taken. */
+  dashboardUrl: string | undefined;
 }
 
 /**
@@ -87,6 +95,10 @@ export class Agent implements Component {
   info: AgentInfo | undefined;
   /** Every `alerts` exporter of the pipelines; `raise('agent_crash_restart')` goes to each. */
   alerts: AlertsExporter[] = [];
+  /** `/metrics` collects through this reader of the current provider (a new one after `delete --all`). */
+  #scrapeReader: ScrapeReader | undefined;
+  #scrapeProcessor: PrivacyProcessor | undefined;
+  #dashboard: RunningDashboard | undefined;
 
   constructor(options: AgentOptions) {
     this.#options = options;
@@ -136,12 +148,18 @@ export class Agent implements Component {
         logger.warn('agent: the previous agent on this data directory stopped without shutting down (crash or kill)');
         for (const alerts of this.alerts) await alerts.raise('agent_crash_restart');
       }
+      this.#dashboard = await startAgentDashboard(
+        config.telemetry.dashboard,
+        this.#dashboardBackend(dataDirSource, homedir),
+        logger,
+      );
       this.info = {
         dataDir,
         dataDirSource,
         privacyLevel: config.telemetry.privacyLevel,
         pipelines: summaries,
         mode: this.#mode,
+        dashboardUrl: this.#dashboard?.url,
       };
       logger.info('agent started', {
         version: AGENT_VERSION,
@@ -192,8 +210,9 @@ export class Agent implements Component {
         privacyLevel: config.telemetry.privacyLevel,
       }),
       views: createPrivacyViews(collectPolicy),
-      readers: built.readers,
+      readers: [...built.readers, (this.#scrapeReader = new ScrapeReader())],
     });
+    this.#scrapeProcessor = new PrivacyProcessor(collectPolicy);
     this.#droppedCounter = this.#provider.getMeter(AGENT_SCOPE, AGENT_VERSION).createCounter('prism.privacy.dropped');
     // The alerts exporters evaluate on each export; the status they derive is recorded like any agent metric.
     const alerts = built.exporters.filter((e): e is AlertsExporter => e instanceof AlertsExporter);
@@ -274,6 +293,39 @@ export class Agent implements Component {
     for (const receiver of running) await receiver.shutdown();
   }
 
+  /** What the dashboard and `/metrics` read from the running agent. */
+  #dashboardBackend(dataDirSource: AgentInfo['dataDirSource'], homedir: string): DashboardBackend {
+    const { config, env } = this.#options;
+    return {
+      config,
+      dataDir: this.#dataDir,
+      dataDirSource,
+      homedir,
+      env,
+      clock: this.#clock,
+      startedAtMillis: this.#clock.now(),
+      mode: () => this.#mode,
+      systemStatus: () => this.systemStatus(),
+      scrape: () => this.scrape(),
+      applyStateNow: () => this.#watcher?.checkNow() ?? Promise.resolve(),
+    };
+  }
+
+  /** healthy, degraded or critical from the alerts exporters; undefined when no pipeline has one. */
+  systemStatus(): SystemStatus | undefined {
+    if (this.alerts.length === 0) return undefined;
+    const order: SystemStatus[] = ['healthy', 'degraded', 'critical'];
+    return order[Math.max(...this.alerts.map((a) => order.indexOf(a.status())))];
+  }
+
+  /** The metrics now, through the privacy policy as the files get them; undefined while nothing is collected. */
+  async scrape(): Promise<ResourceMetrics | undefined> {
+    const reader = this.#scrapeReader;
+    const processor = this.#scrapeProcessor;
+    if (!reader || !processor || this.#mode.mode === 'off' || this.#discarding) return undefined;
+    return processor.process(await reader.scrape());
+  }
+
   /** Collects and exports now, in every pipeline. */
   async flush(): Promise<void> {
     await this.#provider?.forceFlush();
@@ -285,6 +337,7 @@ export class Agent implements Component {
   }
 
   async #stop(): Promise<void> {
+    await this.#dashboard?.shutdown();
     await this.#watcher?.shutdown();
     await this.#stopReceivers();
     // Readers collect once more on shutdown, so the last samples reach the files.

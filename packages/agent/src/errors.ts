@@ -20,6 +20,14 @@ export const ERROR_CODES = {
   PT_ERR_OTEL_CONFIG: 'An OpenTelemetry declarative config file (--otel-config) is invalid or unsupported.',
   PT_ERR_RECEIVER_LISTEN:
     'A receiver could not listen on its endpoint (port in use, or not an address of this machine).',
+  PT_ERR_DASHBOARD_LISTEN:
+    'The dashboard could not listen on telemetry.dashboard.endpoint (port in use, or not an address of this machine).',
+  PT_ERR_DASHBOARD_FORBIDDEN:
+    'The dashboard refused a request whose Host or Origin is not this machine (DNS rebinding or cross-site request).',
+  PT_ERR_DASHBOARD_UNAUTHORIZED:
+    'A dashboard request had no valid session: open the URL `prism-telemetry dashboard` prints.',
+  PT_ERR_NOT_RUNNING: 'No agent is running on the data directory, or it runs without a dashboard.',
+  PT_ERR_DASHBOARD_REQUEST: 'The dashboard API did not accept a request (method, content type, size or body).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -71,6 +71,16 @@ export class StateWatcher implements Component {
     }
   }
 
+  /**
+   * Reads the state now, after any read in progress (which may predate a write this process just made), and
+   * resolves once a change is applied: the dashboard answers with the mode the agent is actually in.
+   */
+  async checkNow(): Promise<void> {
+    await this.#checking;
+    this.#checking ??= this.check().finally(() => (this.#checking = undefined));
+    await this.#checking;
+  }
+
   async shutdown(): Promise<void> {
     this.#ticker?.cancel();
     this.#ticker = undefined;

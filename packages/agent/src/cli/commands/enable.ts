@@ -2,7 +2,6 @@ import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import {
   buildManifest,
-  CATEGORIES,
   DEFAULT_POLICY,
   PRIVACY_LEVELS,
   type Category,
@@ -14,6 +13,7 @@ import type { AgentConfig } from '../../config/types.js';
 import { PrismError } from '../../errors.js';
 import { consentEndpoint, consentPolicyUrl, grantConsent, readStateForReport } from '../../state/consent.js';
 import { effectiveMode, envFlag } from '../../state/effective-mode.js';
+import { DEFAULT_POLICY_URL, firstOtlpHttpEndpoint, manifestCategories } from '../../state/sharing-consent.js';
 import { loadCliContext } from '../cli-context.js';
 import { EXIT_FAILURE } from '../exit-codes.js';
 import {
@@ -25,7 +25,7 @@ import {
   telemetryDisabledError,
 } from './mode.js';
 
-export const DEFAULT_POLICY_URL = 'https://corrective-drift.com/privacy';
+export { DEFAULT_POLICY_URL, manifestCategories } from '../../state/sharing-consent.js';
 
 interface EnableOptions {
   config?: string;
@@ -40,9 +40,8 @@ interface EnableOptions {
 /** `--endpoint`, else the first otlphttp exporter's endpoint in the config. */
 function chooseEndpoint(flag: string | undefined, config: AgentConfig): string {
   if (flag !== undefined) return flag;
-  for (const exporter of Object.values(config.exporters)) {
-    if (exporter.type === 'otlphttp') return exporter.endpoint;
-  }
+  const configured = firstOtlpHttpEndpoint(config);
+  if (configured !== undefined) return configured;
   throw new PrismError('PT_ERR_USAGE', `no endpoint to share with: ${config.source} has no otlphttp exporter`, {
     hint: 'pass --endpoint https://host[:port]/path, or add an otlphttp exporter with an endpoint to the config',
   });
@@ -53,11 +52,6 @@ const TREATMENT_WORDS = { keep: 'kept', hash: 'hashed', bucket: 'bucketed', drop
 function describeAttribute(a: ManifestAttribute): string {
   const values = a.values ? ` (one of ${a.values.join(', ')})` : a.treatment === 'keep' ? ' (free-form, checked)' : '';
   return `${a.key} ${TREATMENT_WORDS[a.treatment]}${values}`;
-}
-
-export function manifestCategories(manifest: Manifest): Category[] {
-  const used = new Set(manifest.metrics.map((m) => m.category));
-  return CATEGORIES.filter((c) => used.has(c));
 }
 
 /** What the user is asked to agree to: every metric and attribute treatment, derived from the policy itself. */

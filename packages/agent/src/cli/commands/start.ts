@@ -72,6 +72,9 @@ export function registerStart(program: Command, setExit: (code: number) => void)
           info.mode.sharingAllowed
             ? '  sharing:   ON: data is sent to the consented endpoint'
             : '  sharing:   off: nothing leaves this machine',
+          info.dashboardUrl
+            ? `  dashboard: ${info.dashboardUrl}`
+            : `  dashboard: ${result.config.telemetry.dashboard.enabled ? 'not available (see the log above)' : 'off (telemetry.dashboard.enabled: false)'}`,
           '  stop with Ctrl+C (SIGINT) or SIGTERM',
           '',
         ].join('\n'),

@@ -70,7 +70,7 @@ async function categoryUsage(ctx: CliContext): Promise<StatusReport['categories'
 }
 
 /** The lock holder, if it is alive and is the process that took the lock (pids get reused). */
-async function runningAgent(dataDir: string): Promise<StatusReport['agent']> {
+export async function runningAgent(dataDir: string): Promise<StatusReport['agent']> {
   const none = { running: false, pid: null, startedAt: null };
   const raw = await fs.readFile(path.join(dataDir, LOCK_FILE_NAME), 'utf8').catch(() => undefined);
   const holder = raw === undefined ? undefined : parseHolder(raw);

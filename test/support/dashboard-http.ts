@@ -1,0 +1,50 @@
+import { request, type IncomingHttpHeaders } from 'node:http';
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * One HTTP request with exactly the headers given (the node client lets us set Host, which fetch would not),
+ * to 127.0.0.1:port unless `host` says otherwise.
+ */
+export function rawRequest(
+  port: number,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; host?: string },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: options.host ?? '127.0.0.1',
+        port,
+        method: options.method ?? 'GET',
+        path: options.path ?? '/',
+        headers: { Host: `127.0.0.1:${port}`, ...options.headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** The port and token of a printed dashboard URL. */
+export function parseDashboardUrl(url: string): { port: number; token: string; origin: string } {
+  const parsed = new URL(url);
+  return { port: Number(parsed.port), token: parsed.searchParams.get('token') ?? '', origin: parsed.origin };
+}
+
+/** The dashboard URL `prism-telemetry start` printed. */
+export function printedDashboardUrl(stdout: string): string | undefined {
+  return /dashboard: (http:\/\/\S+)/.exec(stdout)?.[1];
+}
