@@ -1,0 +1,162 @@
+import path from 'node:path';
+import type { Clock, Ticker } from '../../../component/clock.js';
+import type { Logger } from '../../../component/logger.js';
+import { errorCode } from '../../../store/fs-error.js';
+import type { QueueFs } from './queue-fs.js';
+
+export const STATS_FILE = 'stats.json';
+
+/** Why queued records were dropped. Every count is in records (one record = one export of the pipeline). */
+export const DROP_REASONS = [
+  'overflow',
+  'expired',
+  'corrupt',
+  'disk_full',
+  'write_failed',
+  'rejected',
+  'revoked',
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
+
+export interface QueueCounts {
+  /** Requests the endpoint accepted, and the records and data points in them. */
+  sentBatches: number;
+  sentRecords: number;
+  sentPoints: number;
+  /** Attempts repeated after a retryable failure. */
+  retries: number;
+  /** Data points the endpoint refused in a `partial_success` (counted, never resent). */
+  rejectedPoints: number;
+  /** Records sent again after a crash or an unanswered request: the endpoint may have them twice. */
+  possibleDuplicates: number;
+  dropped: Record<DropReason, number>;
+}
+
+/** `<queue dir>/stats.json`, for `status` and the dashboard (other processes). Never holds data or secrets. */
+export interface QueueStats {
+  depthRecords: number;
+  depthBytes: number;
+  /** ISO 8601 time the oldest queued record was queued; null when empty. */
+  oldestEnqueuedAt: string | null;
+  lastSuccessAt: string | null;
+  /** A fixed reason code (`http_503`, `ECONNREFUSED`, `disk_full`), never a URL or a response body. */
+  lastError: { at: string; reason: string } | null;
+  /** True from a failed append for lack of space until an append succeeds again. */
+  diskFull: boolean;
+  counts: QueueCounts;
+  /** When this file was written. */
+  updatedAt: string;
+}
+
+export function zeroCounts(): QueueCounts {
+  return {
+    sentBatches: 0,
+    sentRecords: 0,
+    sentPoints: 0,
+    retries: 0,
+    rejectedPoints: 0,
+    possibleDuplicates: 0,
+    dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>,
+  };
+}
+
+const count = (v: unknown): number => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : 0);
+const isoOrNull = (v: unknown): string | null =>
+  typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(Date.parse(v)).toISOString() : null;
+
+/** Reads a stats file leniently: anything missing or malformed reads as zero or null. */
+export function parseQueueStats(content: string): QueueStats | undefined {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(content) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const counts = (typeof raw.counts === 'object' && raw.counts !== null ? raw.counts : {}) as Record<string, unknown>;
+  const dropped = (typeof counts.dropped === 'object' && counts.dropped !== null ? counts.dropped : {}) as Record<
+    string,
+    unknown
+  >;
+  const lastError = raw.lastError as { at?: unknown; reason?: unknown } | null | undefined;
+  const errorAt = isoOrNull(lastError?.at);
+  return {
+    depthRecords: count(raw.depthRecords),
+    depthBytes: count(raw.depthBytes),
+    oldestEnqueuedAt: isoOrNull(raw.oldestEnqueuedAt),
+    lastSuccessAt: isoOrNull(raw.lastSuccessAt),
+    lastError:
+      errorAt && typeof lastError?.reason === 'string'
+        ? { at: errorAt, reason: lastError.reason.replace(/[^\w.:-]/g, '_').slice(0, 64) }
+        : null,
+    diskFull: raw.diskFull === true,
+    counts: {
+      sentBatches: count(counts.sentBatches),
+      sentRecords: count(counts.sentRecords),
+      sentPoints: count(counts.sentPoints),
+      retries: count(counts.retries),
+      rejectedPoints: count(counts.rejectedPoints),
+      possibleDuplicates: count(counts.possibleDuplicates),
+      dropped: Object.fromEntries(DROP_REASONS.map((r) => [r, count(dropped[r])])) as Record<DropReason, number>,
+    },
+    updatedAt: isoOrNull(raw.updatedAt) ?? new Date(0).toISOString(),
+  };
+}
+
+export interface StatsFileOptions {
+  dir: string;
+  fs: QueueFs;
+  clock: Clock;
+  logger: Logger;
+  snapshot: () => QueueStats;
+  /** At most one write per this many milliseconds, besides `flush()`. */
+  intervalMillis: number;
+}
+
+/** Writes the stats file atomically, at most once per interval (and on `flush()`), one write at a time. */
+export class StatsFile {
+  readonly #options: StatsFileOptions;
+  #timer: Ticker | undefined;
+  #writing: Promise<void> = Promise.resolve();
+  #failing = false;
+
+  constructor(options: StatsFileOptions) {
+    this.#options = options;
+  }
+
+  /** Something changed: write within the interval. */
+  schedule(): void {
+    if (this.#timer) return;
+    this.#timer = this.#options.clock.after(this.#options.intervalMillis, () => {
+      this.#timer = undefined;
+      void this.#write();
+    });
+  }
+
+  flush(): Promise<void> {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    return this.#write();
+  }
+
+  cancel(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  #write(): Promise<void> {
+    this.#writing = this.#writing.then(async () => {
+      const { fs, dir, logger } = this.#options;
+      try {
+        await fs.writeFileAtomic(path.join(dir, STATS_FILE), `${JSON.stringify(this.#options.snapshot())}\n`);
+        if (this.#failing) logger.info('otlphttp queue: stats file written again');
+        this.#failing = false;
+      } catch (error) {
+        // Stats are for display; the queue goes on without them (a full disk must not stop it).
+        if (!this.#failing) logger.warn('otlphttp queue: cannot write the stats file', { error: errorCode(error) });
+        this.#failing = true;
+      }
+    });
+    return this.#writing;
+  }
+}
