@@ -148,6 +148,21 @@ describe('SendLoop', () => {
     await loop.shutdown();
   });
 
+  it('keeps batches queued when the endpoint is misconfigured (a redirect), then sends them once it is fixed', async () => {
+    const { loop, enqueue, sink, attempts, queue, clock } = await setup({ batchRecords: 2 });
+    await enqueue(range(1, 2));
+    sink.answer = () => ({ status: 307, headers: { location: 'http://127.0.0.1:9/elsewhere' } });
+    const first = await flushOnClock(loop, clock);
+    expect(first).toMatchObject({ sentRecords: 0, remainingRecords: 2, stoppedBy: 'retries_exhausted' });
+    expect(first.dropped.rejected).toBe(0);
+    expect(attempts.map((a) => a.result)).toEqual(['failed:redirect_307']);
+    expect(queue.stats().lastError?.reason).toBe('redirect_307');
+    sink.answer = () => ({ status: 200 });
+    expect(await flushOnClock(loop, clock)).toMatchObject({ sentRecords: 2, remainingRecords: 0 });
+    expect(sink.accepted).toEqual([[1, 2]]);
+    await loop.shutdown();
+  });
+
   it('counts partial_success rejected points and does not resend them', async () => {
     const { loop, enqueue, sink, queue, clock } = await setup();
     await enqueue(range(1, 3));

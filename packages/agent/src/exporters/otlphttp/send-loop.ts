@@ -204,6 +204,15 @@ export class SendLoop implements Component {
         return undefined;
       }
       queue.recordError(outcome.reason);
+      if (outcome.kind === 'failed' && isConfigurationProblem(outcome.reason)) {
+        // A certificate we don't trust or a redirect says nothing about the batch: dropping it would lose every
+        // batch until someone fixes the config. It stays queued (bounded by max_age); `status` shows the error.
+        logger.warn('otlphttp: cannot reach the endpoint as configured; batches stay queued', {
+          reason: outcome.reason,
+        });
+        queue.release(lease, { answered: false });
+        return 'retries_exhausted';
+      }
       if (outcome.kind === 'failed') {
         logger.warn('otlphttp: the endpoint refused a batch; dropped', {
           reason: outcome.reason,
@@ -235,7 +244,7 @@ export class SendLoop implements Component {
     const result =
       outcome.kind === 'success'
         ? 'sent'
-        : outcome.kind === 'failed'
+        : outcome.kind === 'failed' && !isConfigurationProblem(outcome.reason)
           ? `dropped:${outcome.reason}`
           : `failed:${outcome.reason}`;
     try {
@@ -254,6 +263,10 @@ export class SendLoop implements Component {
     }
   }
 }
+
+/** TLS and redirect failures: the endpoint or its certificate is misconfigured, not the data. */
+export const isConfigurationProblem = (reason: string): boolean =>
+  reason.startsWith('tls_') || reason.startsWith('redirect_');
 
 function report(before: QueueCounts, after: QueueCounts, remaining: number, stoppedBy: CycleEnd): FlushReport {
   return {
