@@ -26,7 +26,7 @@ async function sharingSetup(options: {
     [
       'telemetry: { privacy_level: standard, sharing: { enabled: true } }',
       'receivers: { hostmetrics: { collection_interval: 1s } }',
-      `exporters: { file: {}, otlphttp: { endpoint: "${endpoint}" } }`,
+      `exporters: { file: {}, otlphttp: { endpoint: "${endpoint}", sending_queue: { flush_interval: 1s } } }`,
       'processors: { privacy/share: { level: minimal } }',
       'service:',
       '  pipelines:',

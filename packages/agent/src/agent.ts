@@ -17,7 +17,16 @@ import type { Logger } from './component/logger.js';
 import type { AgentConfig } from './config/types.js';
 import type { OtelConfig } from './otel-config/types.js';
 import { recordOutboundAttempt } from './outbound/outbound-log.js';
-import { AGENT_SCOPE, buildPipelines, receiverScope, type PipelineSummary } from './pipeline/build-pipelines.js';
+import {
+  AGENT_SCOPE,
+  buildPipelines,
+  receiverScope,
+  type BuiltPipelines,
+  type PipelineSummary,
+} from './pipeline/build-pipelines.js';
+import type { FlushReport } from './exporters/otlphttp/send-loop.js';
+import type { QueueStats } from './exporters/otlphttp/queue/stats-file.js';
+import { clusterIdFor } from './outbound/cluster-id.js';
 import type { SharingGate } from './pipeline/consent-gate-exporter.js';
 import { buildReceiver } from './receivers/build-receiver.js';
 import { otlpListenerUrl } from './receivers/otlp/build-otlp-receiver.js';
@@ -85,6 +94,7 @@ export class Agent implements Component {
   #receiverFactories: Array<() => Component> = [];
   #receivers: Component[] = [];
   #exporters: PushMetricExporter[] = [];
+  #queues: BuiltPipelines['queues'] = new Map();
   #retention: RetentionScheduler | undefined;
   #watcher: StateWatcher | undefined;
   // Fail closed until state.json has been read: nothing is collected or sent on an unknown mode.
@@ -126,7 +136,7 @@ export class Agent implements Component {
       const { secret, created, replaced } = await loadOrCreateInstallSecret({ dir: dataDir });
       if (created) logger.info('privacy: created the install secret for pseudonyms (mode 0600, never exported)');
       if (replaced) logger.warn('privacy: the install secret was damaged; moved it aside and made a new one');
-      const summaries = this.#startPipelines(dataDir, secret);
+      const summaries = await this.#startPipelines(dataDir, secret);
       this.#retention = new RetentionScheduler({
         clock: this.#clock,
         logger,
@@ -144,6 +154,7 @@ export class Agent implements Component {
         onChange: (state, previous) => this.#applyState(state, previous),
       });
       await this.#watcher.start();
+      await this.#startQueues();
       if (this.#lock.tookOverStale && this.#mode.mode !== 'off') {
         logger.warn('agent: the previous agent on this data directory stopped without shutting down (crash or kill)');
         for (const alerts of this.alerts) await alerts.raise('agent_crash_restart');
@@ -174,7 +185,7 @@ export class Agent implements Component {
     }
   }
 
-  #startPipelines(dataDir: string, secret: Uint8Array): PipelineSummary[] {
+  async #startPipelines(dataDir: string, secret: Uint8Array): Promise<PipelineSummary[]> {
     const { config, logger, env } = this.#options;
     const context = { pseudonymizer: createHmacPseudonymizer({ secret }), drops: this.drops };
     const collectPolicy = new PolicyAtLevel(DEFAULT_POLICY, config.telemetry.privacyLevel, context);
@@ -189,8 +200,11 @@ export class Agent implements Component {
       },
     };
     const debug = envFlag(env['PRISM_TELEMETRY_DEBUG']);
-    const built = buildPipelines({
+    const built = await buildPipelines({
       config,
+      clusterId: clusterIdFor(secret),
+      stateIsCurrent: () => this.#watcher?.isCurrent() ?? false,
+      env,
       dataDir,
       context,
       gate,
@@ -203,6 +217,7 @@ export class Agent implements Component {
       ownListeners: Object.values(config.receivers).flatMap((r) => (r.type === 'otlp' ? [otlpListenerUrl(r)] : [])),
     });
     this.#exporters = built.exporters;
+    this.#queues = built.queues;
     this.#provider = new MeterProvider({
       resource: buildResource({
         serviceName: 'prism-telemetry-agent',
@@ -260,7 +275,42 @@ export class Agent implements Component {
     }
     if (this.#mode.mode === 'off') await this.#stopReceivers();
     else await this.#startReceivers();
+    // Data queued under a consent must not outlive it: leaving mode on, or a new receipt, empties the queues.
+    const consentEnded = state.mode !== 'on' || !state.consent;
+    const consentReplaced = previous?.consent !== undefined && state.consent?.id !== previous.consent.id;
+    if (consentEnded || consentReplaced) await this.#purgeQueues();
     if (previous && state.dataGeneration !== previous.dataGeneration) await this.#rebuildAfterDeletion();
+    if (this.#mode.sharingAllowed) for (const { exporter } of this.#queues.values()) exporter.forceFlush();
+  }
+
+  async #purgeQueues(): Promise<void> {
+    for (const [id, { exporter }] of this.#queues) {
+      const removed = await exporter.purge();
+      if (removed > 0)
+        this.#options.logger.info('otlphttp: consent revoked; queued data removed', { exporter: id, records: removed });
+    }
+  }
+
+  async #startQueues(): Promise<void> {
+    for (const { exporter } of this.#queues.values()) await exporter.start();
+  }
+
+  /** Each sharing exporter's queue: depth, oldest item, last success and error, counts. */
+  sharingQueues(): Array<{ id: string; destination: string; level: PrivacyLevel | undefined; stats: QueueStats }> {
+    return [...this.#queues].map(([id, q]) => ({
+      id,
+      destination: q.destination,
+      level: q.level,
+      stats: q.exporter.stats(),
+    }));
+  }
+
+  /** Sends every sharing queue now (the `flush` command); resolves with what each send did. */
+  async flushQueues(): Promise<Array<{ id: string; report: FlushReport }>> {
+    await this.#provider?.forceFlush();
+    const reports = [];
+    for (const [id, { exporter }] of this.#queues) reports.push({ id, report: await exporter.flush() });
+    return reports;
   }
 
   /**
@@ -275,7 +325,8 @@ export class Agent implements Component {
     for (const exporter of this.#exporters) await exporter.shutdown();
     this.#discarding = false;
     const { secret } = await loadOrCreateInstallSecret({ dir: this.#dataDir });
-    const summaries = this.#startPipelines(this.#dataDir, secret);
+    const summaries = await this.#startPipelines(this.#dataDir, secret);
+    await this.#startQueues();
     if (this.info) this.info.pipelines = summaries;
     if (this.#mode.mode !== 'off') await this.#startReceivers();
     this.#options.logger.info('data deleted by the user: new install secret, pipelines rebuilt, new files');

@@ -15,6 +15,7 @@ describe('otlp receiver config', () => {
       port: 4318,
       maxRequestBodyBytes: 20 * 1024 * 1024,
       maxConcurrentRequests: 16,
+      maxPointsPerSecond: 100_000,
       headerTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
     });
@@ -26,6 +27,7 @@ describe('otlp receiver config', () => {
         endpoint: '0.0.0.0:14318',
         max_request_body_size: '4MiB',
         max_concurrent_requests: 2,
+        max_points_per_second: 5000,
         header_timeout: '2s',
         idle_timeout: '1m',
       }),
@@ -34,6 +36,7 @@ describe('otlp receiver config', () => {
       port: 14318,
       maxRequestBodyBytes: 4 * 1024 * 1024,
       maxConcurrentRequests: 2,
+      maxPointsPerSecond: 5000,
       headerTimeoutMillis: 2_000,
       idleTimeoutMillis: 60_000,
     });
@@ -49,6 +52,10 @@ describe('otlp receiver config', () => {
     expect(issues({ max_concurrent_requests: 1.5 })).toEqual([
       { path: 'max_concurrent_requests', message: 'must be a whole number' },
     ]);
+    expect(issues({ max_points_per_second: 0 })).toEqual([
+      { path: 'max_points_per_second', message: 'must be at least 1' },
+    ]);
+    expect(issues({ max_points_per_second: '1k' })).toHaveLength(1);
     expect(issues({ max_request_body_size: '10B' })).toEqual([
       { path: 'max_request_body_size', message: 'must be at least 1KiB' },
     ]);

@@ -14,6 +14,12 @@ export interface OtlpReceiverConfig {
   maxRequestBodyBytes: number;
   /** Requests being read or processed at once; more get 503 with Retry-After. */
   maxConcurrentRequests: number;
+  /**
+   * Data points per second this receiver takes, averaged over a second; past it, requests get 429 with a
+   * Retry-After saying when to send again. A single request larger than that passes when the senders have been
+   * quiet. Default 100000: far above what applications on one machine send.
+   */
+  maxPointsPerSecond: number;
   /** Time a client has to send the request headers. */
   headerTimeoutMillis: number;
   /** Time a connection may stay open with nothing happening on it. */
@@ -44,11 +50,21 @@ const concurrentRequests = z
   .max(1024, { message: 'must be at most 1024' })
   .default(16);
 
+/** Default points/s limit: ~40x an OTel Collector forwarding a busy host's metrics every 10 s. */
+export const DEFAULT_MAX_POINTS_PER_SECOND = 100_000;
+
+const pointsPerSecond = z
+  .number()
+  .int({ message: 'must be a whole number' })
+  .min(1, { message: 'must be at least 1' })
+  .default(DEFAULT_MAX_POINTS_PER_SECOND);
+
 export const otlpReceiverSchema = z
   .strictObject({
     endpoint: listenEndpoint,
     max_request_body_size: sizeSetting('20MiB', { value: 1024, text: '1KiB' }),
     max_concurrent_requests: concurrentRequests,
+    max_points_per_second: pointsPerSecond,
     header_timeout: durationSetting('10s', { value: 100, text: '100ms' }),
     idle_timeout: durationSetting('30s', { value: 100, text: '100ms' }),
   })
@@ -57,6 +73,7 @@ export const otlpReceiverSchema = z
     ...r.endpoint,
     maxRequestBodyBytes: r.max_request_body_size,
     maxConcurrentRequests: r.max_concurrent_requests,
+    maxPointsPerSecond: r.max_points_per_second,
     headerTimeoutMillis: r.header_timeout,
     idleTimeoutMillis: r.idle_timeout,
   }));

@@ -19,6 +19,8 @@ import { buildOtelReaders } from '../otel-config/build-otel-readers.js';
 import { buildOtelPipelines } from '../otel-config/otel-pipelines.js';
 import type { OtelConfig } from '../otel-config/types.js';
 import type { OutboundAttempt } from '../state/types.js';
+import { openOtlpHttpExporter } from '../exporters/otlphttp/create-otlphttp-exporter.js';
+import type { QueuedExporter } from '../exporters/otlphttp/queued-exporter.js';
 import { buildExporter } from './build-exporter.js';
 import { ConsentGateExporter, type SharingGate } from './consent-gate-exporter.js';
 import { DebugPrintExporter } from './debug-print-exporter.js';
@@ -43,6 +45,8 @@ export interface BuiltPipelines {
   summaries: PipelineSummary[];
   /** Each pipeline's entry after the MeterProvider, by pipeline id: where received OTLP data goes in. */
   entries: Map<string, PipelineExporter>;
+  /** The `otlphttp` exporters' durable queues, by exporter id: started, flushed and purged by the agent. */
+  queues: Map<string, { exporter: QueuedExporter; destination: string; level: PrivacyLevel | undefined }>;
 }
 
 export interface BuildPipelinesOptions {
@@ -63,6 +67,11 @@ export interface BuildPipelinesOptions {
   otelConfig?: OtelConfig;
   /** Where the agent's OTLP receivers listen; an otlp_http exporter aimed at one is refused. */
   ownListeners?: readonly string[];
+  /** The install's anonymous id, sent with every sharing request. */
+  clusterId: string;
+  /** Asked before every sharing request, beyond `gate`: false while state.json has changed but is not re-read. */
+  stateIsCurrent: () => boolean;
+  env: Record<string, string | undefined>;
 }
 
 /** Exporter types an `--otel-config` file replaces. */
@@ -89,7 +98,7 @@ export const isSharingExporter = (config: AgentConfig, id: string): boolean =>
   config.exporters[id]?.type === 'otlphttp';
 
 /** receivers -> (MeterProvider with Views) -> one reader per pipeline -> privacy processor -> exporters. */
-export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
+export async function buildPipelines(options: BuildPipelinesOptions): Promise<BuiltPipelines> {
   const { config, dataDir, context, gate, clock, logger } = options;
   const processors = new Map<PrivacyLevel, PrivacyProcessor>();
   const processorFor = (level: PrivacyLevel): PrivacyProcessor => {
@@ -101,17 +110,35 @@ export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
   const storePolicy = new PolicyAtLevel(DEFAULT_POLICY, config.telemetry.privacyLevel, context);
 
   const exporters = new Map<string, PushMetricExporter>();
+  const queues: BuiltPipelines['queues'] = new Map();
   const used = (id: string): boolean =>
     !(options.otelConfig && REPLACED_BY_OTEL_CONFIG.has(config.exporters[id]?.type ?? ''));
   for (const [id, exporterConfig] of Object.entries(config.exporters)) {
     if (!used(id) || !config.pipelines.some((p) => p.exporters.includes(id))) continue;
     if (exporterConfig.type === 'otlphttp') {
-      const inner = options.debugOut
-        ? new DebugPrintExporter({
-            out: options.debugOut,
-            label: `${id} (would POST to ${destinationOf(exporterConfig.endpoint)})`,
-          })
-        : buildExporter(exporterConfig, { dataDir, policy: storePolicy, clock, logger });
+      const destination = destinationOf(exporterConfig.endpoint);
+      let inner: PushMetricExporter;
+      if (options.debugOut) {
+        inner = new DebugPrintExporter({ out: options.debugOut, label: `${id} (would POST to ${destination})` });
+      } else {
+        const queued = await openOtlpHttpExporter(id, exporterConfig, {
+          dataDir,
+          clusterId: options.clusterId,
+          gate: () => {
+            const consent = gate.consent();
+            if (!options.stateIsCurrent()) return { allowed: false, reason: 'state.json changed; re-reading it' };
+            if (!gate.sharingAllowed()) return { allowed: false, reason: 'sharing not allowed' };
+            if (consent?.endpoint !== destination) return { allowed: false, reason: 'no consent for this endpoint' };
+            return { allowed: true, reason: 'consented' };
+          },
+          recordAttempt: options.recordAttempt,
+          env: options.env,
+          clock,
+          logger,
+        });
+        queues.set(id, { exporter: queued, destination, level: exporterConfig.privacyLevel });
+        inner = queued;
+      }
       exporters.set(
         id,
         new ConsentGateExporter({
@@ -122,12 +149,12 @@ export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
                 sharingAllowed: () => true,
                 consent: () => ({
                   ...(gate.consent() ?? { millis: 0, level: config.telemetry.privacyLevel }),
-                  endpoint: destinationOf(exporterConfig.endpoint),
+                  endpoint: destination,
                 }),
               }
             : gate,
-          destination: destinationOf(exporterConfig.endpoint),
-          recordAttempt: options.debugOut ? async () => {} : options.recordAttempt,
+          destination,
+          ...(exporterConfig.privacyLevel ? { levelCap: exporterConfig.privacyLevel } : {}),
           processorFor,
           clock,
           logger,
@@ -186,5 +213,5 @@ export function buildPipelines(options: BuildPipelinesOptions): BuiltPipelines {
     summaries.push(...built.summaries);
     for (const [id, entry] of built.entries) entries.set(id, entry);
   }
-  return { readers, exporters: [...exporters.values(), ...otelExporters], summaries, entries };
+  return { readers, exporters: [...exporters.values(), ...otelExporters], summaries, entries, queues };
 }

@@ -7,7 +7,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import type { PrivacyLevel, PrivacyProcessor } from '@prism-telemetry/privacy';
+import { narrowerLevel, type PrivacyLevel, type PrivacyProcessor } from '@prism-telemetry/privacy';
 import type { Clock } from '../component/clock.js';
 import type { Logger } from '../component/logger.js';
 import { errorCode } from '../store/fs-error.js';
@@ -29,7 +29,13 @@ export interface ConsentGateOptions {
   gate: SharingGate;
   /** Origin and path of the endpoint, for the outbound log; must be the consented endpoint. */
   destination: string;
-  recordAttempt(attempt: OutboundAttempt): Promise<void>;
+  /**
+   * Logs each export handed to `inner` as a network attempt. Absent when `inner` queues (the durable queue's
+   * send loop logs each real request instead).
+   */
+  recordAttempt?: (attempt: OutboundAttempt) => Promise<void>;
+  /** The exporter's own `privacy_level`: it narrows the consented level further, never widens it. */
+  levelCap?: PrivacyLevel;
   /** The privacy processor for a level; applied again (it is idempotent) to narrow to the consented level. */
   processorFor(level: PrivacyLevel): PrivacyProcessor;
   clock: Clock;
@@ -60,24 +66,29 @@ export class ConsentGateExporter implements PushMetricExporter {
       resultCallback({ code: ExportResultCode.SUCCESS });
       return;
     }
-    const afterConsent = this.#options.processorFor(consent.level).process(onlyAfter(metrics, consent.millis));
+    const level = this.#options.levelCap ? narrowerLevel(consent.level, this.#options.levelCap) : consent.level;
+    const afterConsent = this.#options.processorFor(level).process(onlyAfter(metrics, consent.millis));
     if (afterConsent.scopeMetrics.length === 0) {
       resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
+    const record = this.#options.recordAttempt;
+    if (!record) {
+      inner.export(afterConsent, resultCallback);
       return;
     }
     const bytes = JsonMetricsSerializer.serializeRequest(afterConsent)?.byteLength ?? 0;
     const mode = gate.mode();
     inner.export(afterConsent, (result) => {
       const outcome = result.code === ExportResultCode.SUCCESS ? 'sent' : `failed:${result.error?.name ?? 'unknown'}`;
-      void this.#options
-        .recordAttempt({
-          at: new Date(clock.now()).toISOString(),
-          destination: this.#options.destination,
-          bytes,
-          mode,
-          result: outcome,
-          purpose: 'collect',
-        })
+      void record({
+        at: new Date(clock.now()).toISOString(),
+        destination: this.#options.destination,
+        bytes,
+        mode,
+        result: outcome,
+        purpose: 'collect',
+      })
         // The data has left either way: the export's result stands even when the log cannot be written.
         .catch((error: unknown) => {
           this.#options.logger.error('outbound log: could not record an attempt', { error: errorCode(error) });

@@ -1,3 +1,5 @@
+import { statSync, promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { Clock, Ticker } from '../component/clock.js';
 import type { Component } from '../component/component.js';
 import type { Logger } from '../component/logger.js';
@@ -13,6 +15,13 @@ export interface StateWatcherOptions {
   onChange(state: TelemetryState, previous: TelemetryState | undefined): Promise<void> | void;
 }
 
+const STATE_FILE = 'state.json';
+
+/** Which version of state.json is on disk: an atomic write replaces the file, so the inode changes too. */
+function stampOf(stat: { ino: number; size: number; mtimeMs: number } | undefined): string {
+  return stat ? `${stat.ino}:${stat.size}:${stat.mtimeMs}` : 'none';
+}
+
 function fingerprint(state: TelemetryState): string {
   return JSON.stringify([state.mode, state.modeSince, state.consent?.id, state.dataGeneration]);
 }
@@ -26,6 +35,8 @@ export class StateWatcher implements Component {
   #ticker: Ticker | undefined;
   #current: TelemetryState | undefined;
   #checking: Promise<void> | undefined;
+  /** The version of state.json the current state was read from (taken before the read: errs towards stale). */
+  #appliedStamp = '';
 
   constructor(options: StateWatcherOptions) {
     this.#options = options;
@@ -45,6 +56,7 @@ export class StateWatcher implements Component {
   /** Reads the state now and applies a change; never rejects (a bad read keeps the last good state). */
   async check(): Promise<void> {
     let state: TelemetryState;
+    const stamp = stampOf(await fs.stat(path.join(this.#options.dataDir, STATE_FILE)).catch(() => undefined));
     try {
       const read = await readState(this.#options.dataDir);
       if (read.movedAside) {
@@ -57,11 +69,15 @@ export class StateWatcher implements Component {
       });
       return;
     }
-    if (this.#current && fingerprint(state) === fingerprint(this.#current)) return;
+    if (this.#current && fingerprint(state) === fingerprint(this.#current)) {
+      this.#appliedStamp = stamp;
+      return;
+    }
     const previous = this.#current;
     this.#current = state;
     try {
       await this.#options.onChange(state, previous);
+      this.#appliedStamp = stamp;
     } catch (error) {
       // Not applied: forget it, so the next check tries again.
       this.#current = previous;
@@ -79,6 +95,22 @@ export class StateWatcher implements Component {
     await this.#checking;
     this.#checking ??= this.check().finally(() => (this.#checking = undefined));
     await this.#checking;
+  }
+
+  /**
+   * True when state.json has not changed since the state in force was read. Synchronous and cheap (one stat), so
+   * a sender can ask before every request: a consent revoked a moment ago stops sending before the next poll.
+   */
+  isCurrent(): boolean {
+    let stat;
+    try {
+      stat = statSync(path.join(this.#options.dataDir, STATE_FILE));
+    } catch {
+      stat = undefined;
+    }
+    const current = stampOf(stat) === this.#appliedStamp;
+    if (!current) this.#checking ??= this.check().finally(() => (this.#checking = undefined));
+    return current;
   }
 
   async shutdown(): Promise<void> {

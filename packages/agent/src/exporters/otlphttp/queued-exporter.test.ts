@@ -165,7 +165,7 @@ describe('QueuedExporter', () => {
     expect(await exporter.purge()).toBe(1000);
     sink.answer = () => ({ status: 200 });
     await runClockTo(clock.now() + 2 * HOUR);
-    await exporter.forceFlush();
+    await exporter.flush();
     expect(sink.requests.length).toBe(requestsBefore);
     expect(sink.connections).toBe(connectionsBefore);
     expect(exporter.stats()).toMatchObject({ depthRecords: 0, depthBytes: 0, counts: { dropped: { revoked: 1000 } } });

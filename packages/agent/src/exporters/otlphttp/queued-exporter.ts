@@ -89,8 +89,14 @@ export class QueuedExporter implements PushMetricExporter {
   }
 
   /** Sends what is queued now (respecting the gate). */
-  async forceFlush(): Promise<void> {
-    await this.flush();
+  /**
+   * Exported data is already durable in the queue, which is all a reader's flush (or shutdown) needs: waiting
+   * here for the endpoint would hold SIGTERM through every retry of an outage. Sending is started, not awaited;
+   * `flush()` (the `flush` command) waits for it.
+   */
+  forceFlush(): Promise<void> {
+    if (!this.#shutdown) this.#options.loop.kick();
+    return Promise.resolve();
   }
 
   flush(): Promise<FlushReport> {

@@ -18,6 +18,7 @@ export function buildOtlpReceiver(id: string, config: OtlpReceiverConfig, contex
     port: config.port,
     maxRequestBodyBytes: config.maxRequestBodyBytes,
     maxConcurrentRequests: config.maxConcurrentRequests,
+    maxPointsPerSecond: config.maxPointsPerSecond,
     headerTimeoutMillis: config.headerTimeoutMillis,
     idleTimeoutMillis: config.idleTimeoutMillis,
     consume: context.consume,

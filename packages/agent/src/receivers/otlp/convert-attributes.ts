@@ -1,5 +1,15 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
-import { ShapeError, asFields, at, bigInteger, double, field, list, text, type Fields } from './otlp-values.js';
+import {
+  ShapeError,
+  asFields,
+  double,
+  field,
+  int64Number,
+  list,
+  rethrowWithin,
+  text,
+  type Fields,
+} from './otlp-values.js';
 
 /**
  * More attributes than this on one point or resource: its points are rejected rather than converted. No SDK
@@ -27,32 +37,51 @@ const VALUE_KEYS = [
 ] as const;
 type ValueKey = (typeof VALUE_KEYS)[number];
 
+const isSet = (value: Fields, key: ValueKey): boolean => {
+  const member = field(value, key);
+  return member !== undefined && member !== null;
+};
+
 /** The one member of the AnyValue oneof that is set; undefined when none or several are. */
 function setMember(value: Fields): ValueKey | undefined {
+  // The common case first: OTLP/JSON's `{"stringValue": "..."}`, one own key.
+  if (isSet(value, 'stringValue')) {
+    for (let i = 1; i < VALUE_KEYS.length; i++) if (isSet(value, VALUE_KEYS[i]!)) return undefined;
+    return 'stringValue';
+  }
   let found: ValueKey | undefined;
-  for (const key of VALUE_KEYS) {
-    const member = field(value, key);
-    if (member === undefined || member === null) continue;
+  for (let i = 1; i < VALUE_KEYS.length; i++) {
+    const key = VALUE_KEYS[i]!;
+    if (!isSet(value, key)) continue;
     if (found) return undefined;
     found = key;
   }
   return found;
 }
 
-/** A scalar AnyValue as a JS value; undefined when it is not a scalar the SDK can carry. */
-function primitive(value: Fields): Primitive | undefined {
-  const key = setMember(value);
-  const member = key === undefined ? undefined : field(value, key);
+/** A scalar AnyValue (whose set member is `key`) as a JS value; undefined when not a scalar the SDK can carry. */
+function primitive(value: Fields, key: ValueKey | undefined): Primitive | undefined {
   switch (key) {
     case 'stringValue':
       return text(value, key);
-    case 'boolValue':
+    case 'boolValue': {
+      const member = value[key];
       if (typeof member !== 'boolean') throw new ShapeError('expected true or false').within(key);
       return member;
+    }
     case 'intValue':
-      return Number(at(key, () => bigInteger(member, { unsigned: false })));
+      try {
+        return int64Number(value[key]);
+      } catch (error) {
+        return rethrowWithin(error, key);
+      }
     case 'doubleValue': {
-      const number = at(key, () => double(member));
+      let number: number | undefined;
+      try {
+        number = double(value[key]);
+      } catch (error) {
+        rethrowWithin(error, key);
+      }
       return number !== undefined && Number.isFinite(number) ? number : undefined;
     }
     default:
@@ -63,13 +92,20 @@ function primitive(value: Fields): Primitive | undefined {
 function arrayValue(array: Fields): AttributeValue | undefined {
   const items: Array<Primitive | null> = [];
   let kind: string | undefined;
-  for (const [index, item] of list(array, 'values').entries()) {
-    const entry = at(`values[${index}]`, () => asFields(item));
-    if (VALUE_KEYS.every((key) => field(entry, key) === undefined || field(entry, key) === null)) {
-      items.push(null);
-      continue;
+  const values = list(array, 'values');
+  for (let index = 0; index < values.length; index++) {
+    let scalar: Primitive | undefined;
+    try {
+      const entry = asFields(values[index]);
+      const key = setMember(entry);
+      if (key === undefined && !VALUE_KEYS.some((k) => isSet(entry, k))) {
+        items.push(null);
+        continue;
+      }
+      scalar = primitive(entry, key);
+    } catch (error) {
+      rethrowWithin(error, `values[${index}]`);
     }
-    const scalar = at(`values[${index}]`, () => primitive(entry));
     if (scalar === undefined) return undefined;
     if (kind !== undefined && typeof scalar !== kind) return undefined;
     kind = typeof scalar;
@@ -79,30 +115,51 @@ function arrayValue(array: Fields): AttributeValue | undefined {
 }
 
 function attributeValue(value: Fields): AttributeValue | undefined {
-  if (setMember(value) === 'arrayValue') {
-    const array = field(value, 'arrayValue');
-    return at('arrayValue', () => arrayValue(asFields(array)));
+  const key = setMember(value);
+  if (key === 'arrayValue') {
+    try {
+      return arrayValue(asFields(value[key]));
+    } catch (error) {
+      return rethrowWithin(error, key);
+    }
   }
-  return primitive(value);
+  return primitive(value, key);
+}
+
+/** Sets a key as data: `__proto__` (or any name Object.prototype has) becomes an own property, never a prototype. */
+function setAttribute(attributes: Attributes, key: string, value: AttributeValue): void {
+  if (key in Object.prototype) {
+    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    attributes[key] = value;
+  }
 }
 
 /**
  * OTLP KeyValues as SDK Attributes; undefined when there are more than MAX_ATTRIBUTES. Keys are copied as
- * data (`__proto__` included), never as a prototype.
+ * data (`__proto__` included), never as a prototype; of a repeated key the last value counts.
  */
 export function toAttributes(keyValues: readonly unknown[], drops: AttributeDrops): Attributes | undefined {
   if (keyValues.length > MAX_ATTRIBUTES) return undefined;
-  const entries: Array<[string, AttributeValue]> = [];
-  keyValues.forEach((item, index) =>
-    at(`attributes[${index}]`, () => {
-      const keyValue = asFields(item);
+  const attributes: Attributes = {};
+  for (let index = 0; index < keyValues.length; index++) {
+    try {
+      const keyValue = asFields(keyValues[index]);
       const key = text(keyValue, 'key');
       const value = field(keyValue, 'value');
-      const converted =
-        value === undefined || value === null ? undefined : at('value', () => attributeValue(asFields(value)));
+      let converted: AttributeValue | undefined;
+      if (value !== undefined && value !== null) {
+        try {
+          converted = attributeValue(asFields(value));
+        } catch (error) {
+          rethrowWithin(error, 'value');
+        }
+      }
       if (converted === undefined) drops.droppedAttributes++;
-      else entries.push([key, converted]);
-    }),
-  );
-  return Object.fromEntries(entries);
+      else setAttribute(attributes, key, converted);
+    } catch (error) {
+      rethrowWithin(error, `attributes[${index}]`);
+    }
+  }
+  return attributes;
 }

@@ -30,6 +30,8 @@ export interface ExportRequestOptions {
   maxBodyBytes: number;
   decodeLimits: DecodeLimits;
   consume: ConsumeMetrics;
+  /** Told how many data points a request holds once it is decoded (the receiver's points/s limit). */
+  chargePoints?: (points: number) => void;
 }
 
 function describeRejections(stats: ConversionStats, byConsumer: number): string {
@@ -74,6 +76,7 @@ export async function exportRequest(req: IncomingMessage, options: ExportRequest
     return { status: 400, message: converted.message, logReason: converted.logReason, bodyUnread: false };
   }
   const { resourceMetrics, stats } = converted.conversion;
+  options.chargePoints?.(stats.dataPoints);
   let byConsumer = 0;
   try {
     for (const resource of resourceMetrics) byConsumer += (await options.consume(resource)).rejectedDataPoints;

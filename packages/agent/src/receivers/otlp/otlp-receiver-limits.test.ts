@@ -1,7 +1,12 @@
 import http from 'node:http';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { ExportResultCode } from '@opentelemetry/core';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { CollectingReader } from '@prism-telemetry/privacy';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../component/clock.js';
 import { createMemoryLogger } from '../../component/logger.js';
 import { PrismError } from '../../errors.js';
 import { everyKindRequest } from './otlp-fixtures.test.helper.js';
@@ -105,6 +110,66 @@ describe('OtlpReceiver: 503 when it cannot take more', () => {
     expect([reply.status, reply.headers['retry-after']]).toEqual([503, '1']);
     expect(logger.lines.join('')).toContain('reason=consumer_failed');
     expect(logger.lines.join('')).not.toContain('someone');
+  });
+});
+
+describe('OtlpReceiver: 429 past max_points_per_second', () => {
+  it('answers 429 with a Retry-After from the points owed, without reading the body, and takes data again', async () => {
+    const clock = new ManualClock();
+    // everyKindRequest holds 6 points; at 2 points/s the first request leaves 4 owed.
+    const { port, consumed, logger } = await startTestReceiver({ maxPointsPerSecond: 2, clock });
+    expect((await post({ port, headers: JSON_TYPE, body: validJson() })).status).toBe(200);
+    const refused = await post({ port, headers: JSON_TYPE, body: validJson() });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('3');
+    expect(refused.headers['connection']).toBe('close');
+    expect(statusOf(refused.body)).toEqual({ code: 8, message: 'more than 2 data points per second: retry later' });
+    expect(consumed).toHaveLength(1);
+    expect(logger.lines.join('')).toContain('status=429 reason=rate_limited');
+
+    clock.advance(2_000);
+    expect((await post({ port, headers: JSON_TYPE, body: validJson() })).headers['retry-after']).toBe('1');
+    clock.advance(1_000);
+    expect((await post({ port, headers: JSON_TYPE, body: validJson() })).status).toBe(200);
+    expect(consumed).toHaveLength(2);
+  });
+
+  it('keeps 503 (not 429) for a pipeline that cannot take the data, within the rate', async () => {
+    const { port } = await startTestReceiver({
+      maxPointsPerSecond: 1_000,
+      consume: () => Promise.reject(new Error('exporter backlog')),
+    });
+    const reply = await post({ port, headers: JSON_TYPE, body: validJson() });
+    expect([reply.status, reply.headers['retry-after']]).toEqual([503, '1']);
+  });
+
+  it('the official OTLP/HTTP exporter waits out a 429 and its data arrives on the retry', async () => {
+    const { port, consumed, logger } = await startTestReceiver({ maxPointsPerSecond: 2 });
+    const reader = new CollectingReader();
+    const provider = new MeterProvider({ readers: [reader] });
+    const counter = provider.getMeter('app').createCounter('prism.errors.critical');
+    counter.add(1, { 'error.type': 'TimeoutError' });
+    counter.add(1, { 'error.type': 'ParseError' });
+    counter.add(1, { 'error.type': 'RangeError' });
+    const metrics = await reader.collectOnce();
+    await provider.shutdown();
+    const exporter = new OTLPMetricExporter({ url: `http://127.0.0.1:${port}/v1/metrics`, timeoutMillis: 10_000 });
+    const send = () => new Promise<number>((resolve) => exporter.export(metrics, (result) => resolve(result.code)));
+
+    // The first export's 3 points leave 1 owed at 2 points/s: the second, sent at once, is told to wait 1 s.
+    expect(await send()).toBe(ExportResultCode.SUCCESS);
+    const started = performance.now();
+    expect(await send()).toBe(ExportResultCode.SUCCESS);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+    await exporter.shutdown();
+
+    expect(logger.lines.join('')).toContain('status=429 reason=rate_limited');
+    expect(consumed).toHaveLength(2);
+    const points = consumed.flatMap((rm) =>
+      rm.scopeMetrics.flatMap((s) => s.metrics.flatMap((m) => m.dataPoints.map((p) => p.attributes))),
+    );
+    const sent = ['TimeoutError', 'ParseError', 'RangeError'];
+    expect(points.map((attributes) => attributes['error.type'])).toEqual([...sent, ...sent]);
   });
 });
 

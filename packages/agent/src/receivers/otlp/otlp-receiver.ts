@@ -9,6 +9,7 @@ import { checkRequest, loopbackHostNames, requestFormat } from './check-request.
 import { DECODE_LIMITS, type DecodeLimits, type OtlpFormat } from './decode-request.js';
 import { exportRequest, type ExportOutcome } from './export-request.js';
 import { CONTENT_TYPE, statusBody } from './otlp-response.js';
+import { PointsRateLimit } from './points-rate-limit.js';
 import { WarnLimiter } from './warn-limiter.js';
 
 /** What the pipeline does with each received resource; how many points it refused (the privacy policy's drops). */
@@ -22,6 +23,11 @@ export interface OtlpReceiverOptions {
   port: number;
   maxRequestBodyBytes: number;
   maxConcurrentRequests: number;
+  /**
+   * Data points per second the receiver takes before answering 429 with Retry-After (see PointsRateLimit).
+   * Undefined: no limit.
+   */
+  maxPointsPerSecond?: number;
   headerTimeoutMillis: number;
   idleTimeoutMillis: number;
   consume: ConsumeMetrics;
@@ -43,17 +49,22 @@ const REFUSAL_REASON: Record<403 | 404 | 405 | 413 | 415, string> = {
 const REQUEST_TIMEOUT_MILLIS = 60_000;
 /** How long shutdown waits for requests already being processed before closing their connections. */
 const SHUTDOWN_GRACE_MILLIS = 2_000;
+/** Retry-After on a 503: the receiver or the pipeline is busy for now, with no better estimate. */
+const RETRY_AFTER_SECONDS = 1;
 
 /**
  * OTLP/HTTP metrics receiver: `POST /v1/metrics` in protobuf or JSON, optionally gzip. Each request is read
  * within its limits, decoded, converted to the SDK's ResourceMetrics and handed to `consume`; the answer is
- * OTLP's (200 with partialSuccess, 400 never to retry, 413, 415, 503 with Retry-After). Nothing from a request
- * body reaches a response or a log line: they carry fixed text, counts and byte offsets.
+ * OTLP's (200 with partialSuccess, 400 never to retry, 413, 415, 429 and 503 with Retry-After). 429 says the
+ * sender is over this receiver's points/s limit (slow down); 503 that the receiver or the pipeline cannot take
+ * data now (too many requests at once, an exporter failed). Nothing from a request body reaches a response or a
+ * log line: they carry fixed text, counts and byte offsets.
  */
 export class OtlpReceiver implements Component {
   readonly #options: OtlpReceiverOptions;
   readonly #allowedHosts: ReadonlySet<string> | undefined;
   readonly #warnings: WarnLimiter;
+  readonly #rateLimit: PointsRateLimit | undefined;
   #server: Server | undefined;
   #address: { host: string; port: number } | undefined;
   #inFlight = 0;
@@ -65,6 +76,10 @@ export class OtlpReceiver implements Component {
     this.#allowedHosts = loopbackHostNames(options.host);
     const clock = options.clock;
     this.#warnings = new WarnLimiter(options.logger, clock ? { now: () => clock.now() } : {});
+    this.#rateLimit =
+      options.maxPointsPerSecond === undefined
+        ? undefined
+        : new PointsRateLimit(options.maxPointsPerSecond, clock ?? { now: () => Date.now() });
   }
 
   /** Where it listens, once started; with port 0 this is the port actually taken. */
@@ -147,18 +162,26 @@ export class OtlpReceiver implements Component {
   async #handle(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
     const replyFormat: OtlpFormat = requestFormat(req.headers) ?? 'json';
     try {
-      if (this.#stopping) return this.#refuse(req, res, replyFormat, 503, 'the receiver is shutting down', true);
+      if (this.#stopping) {
+        return this.#refuse(req, res, replyFormat, 503, 'the receiver is shutting down', RETRY_AFTER_SECONDS);
+      }
       const admission = checkRequest(req, {
         maxBodyBytes: this.#options.maxRequestBodyBytes,
         allowedHosts: this.#allowedHosts,
       });
       if (!admission.ok) {
         this.#warnRefused(admission.status, REFUSAL_REASON[admission.status]);
-        return this.#refuse(req, res, replyFormat, admission.status, admission.message, false);
+        return this.#refuse(req, res, replyFormat, admission.status, admission.message, undefined);
       }
       if (this.#inFlight >= this.#options.maxConcurrentRequests) {
         this.#warnRefused(503, 'too_many_requests');
-        return this.#refuse(req, res, replyFormat, 503, 'too many requests at once: retry later', true);
+        return this.#refuse(req, res, replyFormat, 503, 'too many requests at once: retry later', RETRY_AFTER_SECONDS);
+      }
+      const rate = this.#rateLimit?.admit() ?? { ok: true };
+      if (!rate.ok) {
+        this.#warnRefused(429, 'rate_limited');
+        const message = `more than ${this.#options.maxPointsPerSecond} data points per second: retry later`;
+        return this.#refuse(req, res, replyFormat, 429, message, rate.retryAfterSeconds);
       }
       this.#inFlight++;
       try {
@@ -169,6 +192,7 @@ export class OtlpReceiver implements Component {
           maxBodyBytes: this.#options.maxRequestBodyBytes,
           decodeLimits: this.#options.decodeLimits ?? DECODE_LIMITS,
           consume: this.#options.consume,
+          ...(this.#rateLimit ? { chargePoints: this.#rateLimit.charge.bind(this.#rateLimit) } : {}),
         });
         this.#answer(req, res, admission.format, outcome);
       } finally {
@@ -179,8 +203,9 @@ export class OtlpReceiver implements Component {
         receiver: this.#options.id,
         error: error instanceof Error ? error.name : typeof error,
       });
-      if (!res.headersSent) this.#refuse(req, res, replyFormat, 500, 'the receiver failed on this request', false);
-      else res.destroy();
+      if (!res.headersSent) {
+        this.#refuse(req, res, replyFormat, 500, 'the receiver failed on this request', undefined);
+      } else res.destroy();
     }
   }
 
@@ -189,8 +214,9 @@ export class OtlpReceiver implements Component {
     if (outcome.status !== 200) {
       this.#warnRefused(outcome.status, outcome.logReason);
       const { status, message } = outcome;
-      if (outcome.bodyUnread) this.#refuse(req, res, format, status, message, status === 503);
-      else this.#send(res, status, format, statusBody(format, status, message), status === 503);
+      const retryAfter = status === 503 ? RETRY_AFTER_SECONDS : undefined;
+      if (outcome.bodyUnread) this.#refuse(req, res, format, status, message, retryAfter);
+      else this.#send(res, status, format, statusBody(format, status, message), retryAfter);
       return;
     }
     if (outcome.rejectedDataPoints > 0) {
@@ -200,7 +226,7 @@ export class OtlpReceiver implements Component {
         ...outcome.reasons,
       });
     }
-    this.#send(res, 200, format, outcome.body, false);
+    this.#send(res, 200, format, outcome.body, undefined);
   }
 
   #warnRefused(status: number, reason: string): void {
@@ -217,19 +243,26 @@ export class OtlpReceiver implements Component {
     format: OtlpFormat,
     status: number,
     message: string,
-    retryable: boolean,
+    retryAfterSeconds: number | undefined,
   ): void {
     res.setHeader('Connection', 'close');
     if (status === 405) res.setHeader('Allow', 'POST');
-    this.#send(res, status, format, statusBody(format, status, message), retryable);
+    this.#send(res, status, format, statusBody(format, status, message), retryAfterSeconds);
     req.resume();
   }
 
-  #send(res: ServerResponse, status: number, format: OtlpFormat, body: Buffer, retryable: boolean): void {
+  /** `retryAfterSeconds` marks the answer retryable (429, 503): the sender waits that long before retrying. */
+  #send(
+    res: ServerResponse,
+    status: number,
+    format: OtlpFormat,
+    body: Buffer,
+    retryAfterSeconds: number | undefined,
+  ): void {
     res.statusCode = status;
     res.setHeader('Content-Type', CONTENT_TYPE[format]);
     res.setHeader('Content-Length', body.length);
-    if (retryable) res.setHeader('Retry-After', '1');
+    if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
     res.end(body);
   }
 }

@@ -1,6 +1,18 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { ShapeError, at, bigInteger, double, hrTimeFromNanos, int32, list, safeCount } from './otlp-values.js';
+import {
+  ShapeError,
+  at,
+  bigInteger,
+  countOf,
+  double,
+  hrTimeFromNanos,
+  hrTimeOf,
+  int32,
+  int64Number,
+  list,
+  safeCount,
+} from './otlp-values.js';
 
 const Long = protobuf.util.Long as unknown as {
   fromString(text: string, unsigned: boolean): unknown;
@@ -38,6 +50,35 @@ describe('64-bit integers from both encodings', () => {
   it('keeps counts exact or says they cannot be', () => {
     expect(safeCount(2n ** 53n - 1n)).toBe(Number.MAX_SAFE_INTEGER);
     expect(safeCount(2n ** 53n)).toBeUndefined();
+  });
+});
+
+describe('the readers that skip BigInt for common forms', () => {
+  const outcome = (read: () => unknown): unknown => {
+    try {
+      return read();
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  const values: unknown[] = [
+    ...['', '-', '+1', ' 1', '1 ', '-0', '0', '000', '007', '1.5', '1e3', 'x1', '1x'],
+    ...['123456789', '1234567890', '999999999999999', '9999999999999999', '-999999999999999', '-9999999999999999'],
+    ...['1700000010987654321', '9999999999999999999', '18446744073709551615', '18446744073709551616'],
+    ...[0, -0, 1, -1, 1.5, 2 ** 53 - 1, 2 ** 53, -(2 ** 53) + 1, 2 ** 64, Number.NaN, Number.POSITIVE_INFINITY],
+    ...[undefined, null, true, {}, []],
+  ];
+
+  it.each(values.map((value) => [String(value), value]))('read %s exactly as through BigInt', (_name, value) => {
+    expect(outcome(() => countOf(value))).toEqual(
+      outcome(() => safeCount(bigInteger(value, { unsigned: true }) ?? 0n)),
+    );
+    expect(outcome(() => hrTimeOf(value))).toEqual(
+      outcome(() => hrTimeFromNanos(bigInteger(value, { unsigned: true }) ?? 0n)),
+    );
+    if (value !== undefined && value !== null) {
+      expect(outcome(() => int64Number(value))).toEqual(outcome(() => Number(bigInteger(value, { unsigned: false }))));
+    }
   });
 });
 

@@ -41,8 +41,21 @@ export function at<T>(segment: string, read: () => T): T {
   }
 }
 
+/**
+ * For a catch block around a read: names `segment` in the path of a ShapeError and rethrows it; rethrows
+ * anything else unchanged. Does what `at` does without a closure per read, and builds the segment's text only
+ * when something was wrong.
+ */
+export function rethrowWithin(error: unknown, segment: string): never {
+  if (error instanceof ShapeError) throw error.within(segment);
+  throw error;
+}
+
+/** An own property; undefined when absent or only inherited (a protobufjs default). */
 export function field(fields: Fields, key: string): unknown {
-  return Object.hasOwn(fields, key) ? fields[key] : undefined;
+  const value = fields[key];
+  // Most reads are of absent fields: the own-property check is only needed for a value that is there.
+  return value !== undefined && Object.hasOwn(fields, key) ? value : undefined;
 }
 
 export function isFields(value: unknown): value is Fields {
@@ -111,6 +124,68 @@ export function bigInteger(value: unknown, options: { unsigned: boolean }): bigi
     throw new ShapeError(options.unsigned ? 'expected an unsigned 64-bit integer' : 'expected a 64-bit integer');
   }
   return result;
+}
+
+/**
+ * The value of `text` from `from` to `to` when that is 1 to 15 decimal digits, else -1: what `BigInt` gives for
+ * such text, read without a regular expression, a BigInt or a float.
+ */
+function decimalDigits(text: string, from: number, to: number): number {
+  if (to - from < 1 || to - from > 15) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * A signed 64-bit integer as a number (the nearest double beyond 2^53); `value` is present. The same as
+ * `Number(bigInteger(value, { unsigned: false }))`, without a BigInt for the forms OTLP senders use.
+ */
+export function int64Number(value: unknown): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value + 0; // -0 is 0, as through BigInt
+  if (typeof value === 'string') {
+    const negative = value.charCodeAt(0) === 0x2d;
+    const magnitude = decimalDigits(value, negative ? 1 : 0, value.length);
+    if (magnitude >= 0) return negative && magnitude !== 0 ? -magnitude : magnitude;
+  }
+  return Number(bigInteger(value, { unsigned: false }));
+}
+
+/**
+ * An unsigned 64-bit count (absent is 0), exact as a number; undefined when too large to be one. The same as
+ * `safeCount(bigInteger(value, { unsigned: true }) ?? 0n)`, without a BigInt for the forms OTLP senders use.
+ */
+export function countOf(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value + 0;
+  if (typeof value === 'string') {
+    const count = decimalDigits(value, 0, value.length);
+    if (count >= 0) return count;
+  }
+  return safeCount(bigInteger(value, { unsigned: true }) ?? 0n);
+}
+
+/**
+ * Unsigned 64-bit nanoseconds since the epoch (absent is 0) as HrTime. The same as
+ * `hrTimeFromNanos(bigInteger(value, { unsigned: true }) ?? 0n)`; decimal text of up to 19 digits (what
+ * senders write until the year 2286) is split as text, without a BigInt or a float.
+ */
+export function hrTimeOf(value: unknown): HrTime {
+  if (typeof value === 'string' && value.length <= 19) {
+    const split = Math.max(0, value.length - 9);
+    const seconds = split === 0 ? 0 : decimalDigits(value, 0, split);
+    const nanos = decimalDigits(value, split, value.length);
+    if (seconds >= 0 && nanos >= 0) return [seconds, nanos];
+  }
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    const whole = value + 0; // -0 is 0, as through BigInt
+    const nanos = whole % 1e9;
+    return [(whole - nanos) / 1e9, nanos];
+  }
+  return hrTimeFromNanos(bigInteger(value, { unsigned: true }) ?? 0n);
 }
 
 /** An unsigned 64-bit field; absent is 0. */

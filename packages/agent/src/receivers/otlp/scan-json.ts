@@ -24,33 +24,27 @@ const COLON = 0x3a;
 
 /** A problem that makes the body unacceptable, or undefined. Says what, never quotes the body. */
 export function scanJson(body: Uint8Array, limits: JsonLimits = JSON_LIMITS): string | undefined {
+  const { maxDepth, maxItems } = limits;
+  const length = body.length;
   let depth = 0;
   let items = 0;
-  let inString = false;
-  for (let i = 0; i < body.length; i++) {
-    const byte = body[i]!;
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-      continue;
-    }
-    switch (byte) {
-      case QUOTE:
-        inString = true;
-        break;
-      case OPEN_BRACE:
-      case OPEN_BRACKET:
-        if (++depth > limits.maxDepth) return `the JSON nests deeper than ${limits.maxDepth} levels`;
-        if (++items > limits.maxItems) return `the JSON holds more than ${limits.maxItems} values`;
-        break;
-      case CLOSE_BRACE:
-      case CLOSE_BRACKET:
-        depth--;
-        break;
-      case COMMA:
-      case COLON:
-        if (++items > limits.maxItems) return `the JSON holds more than ${limits.maxItems} values`;
-        break;
+  let i = 0;
+  while (i < length) {
+    const byte = body[i++]!;
+    if (byte === QUOTE) {
+      // Through the string in a loop of its own: most of an OTLP body is field names and values.
+      while (i < length) {
+        const inner = body[i++]!;
+        if (inner === QUOTE) break;
+        if (inner === BACKSLASH) i++;
+      }
+    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      if (++depth > maxDepth) return `the JSON nests deeper than ${maxDepth} levels`;
+      if (++items > maxItems) return `the JSON holds more than ${maxItems} values`;
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      depth--;
+    } else if (byte === COMMA || byte === COLON) {
+      if (++items > maxItems) return `the JSON holds more than ${maxItems} values`;
     }
   }
   return undefined;

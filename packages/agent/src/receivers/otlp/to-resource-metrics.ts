@@ -10,13 +10,26 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { toAttributes } from './convert-attributes.js';
 import {
+  BoundsReader,
   exponentialHistogramPoint,
   histogramPoint,
   numberPoint,
   type PointResult,
   type RejectReason,
 } from './convert-points.js';
-import { ShapeError, asFields, at, field, flag, list, message, text, type Fields } from './otlp-values.js';
+import {
+  ShapeError,
+  asFields,
+  at,
+  field,
+  flag,
+  isFields,
+  list,
+  message,
+  rethrowWithin,
+  text,
+  type Fields,
+} from './otlp-values.js';
 
 /** What the conversion left out, by kind. Nothing is left out silently. */
 export interface ConversionStats {
@@ -36,6 +49,7 @@ export interface Conversion {
 }
 
 const DATA_KINDS = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
+type DataKind = (typeof DATA_KINDS)[number];
 
 /** OTLP's AggregationTemporality numbers (and their names, which OTLP/JSON senders sometimes use). */
 const TEMPORALITY: ReadonlyMap<unknown, AggregationTemporality> = new Map<unknown, AggregationTemporality>([
@@ -106,14 +120,19 @@ export class RequestConverter {
   }
 
   #metric(metric: Fields): MetricData[] {
-    const kinds = DATA_KINDS.filter((kind) => field(metric, kind) !== undefined && field(metric, kind) !== null);
-    if (kinds.length > 1) throw new ShapeError(`has more than one of ${DATA_KINDS.join(', ')}`);
-    const kind = kinds[0];
+    let kind: DataKind | undefined;
+    for (const candidate of DATA_KINDS) {
+      const data = field(metric, candidate);
+      if (data === undefined || data === null) continue;
+      if (kind !== undefined) throw new ShapeError(`has more than one of ${DATA_KINDS.join(', ')}`);
+      kind = candidate;
+    }
     if (kind === undefined) return [];
     const data = message(metric, kind)!;
-    const points = at(kind, () => list(data, 'dataPoints')).map((point, index) =>
-      at(`${kind}.dataPoints[${index}]`, () => asFields(point)),
-    );
+    const points = at(kind, () => list(data, 'dataPoints'));
+    for (let index = 0; index < points.length; index++) {
+      if (!isFields(points[index])) throw new ShapeError('expected an object').within(`${kind}.dataPoints[${index}]`);
+    }
     this.stats.dataPoints += points.length;
     const name = text(metric, 'name');
     if (kind === 'summary') return this.#rejectAll('summary_unsupported', points.length);
@@ -123,15 +142,11 @@ export class RequestConverter {
     if (kind === 'gauge' || kind === 'sum') {
       const temporality = kind === 'sum' ? this.#temporality(data) : AggregationTemporality.CUMULATIVE;
       if (temporality === undefined) return this.#rejectAll('temporality_unspecified', points.length);
-      let anyDouble = false;
-      const dataPoints = this.#points(kind, points, (p) => {
-        const result = numberPoint(p, this.stats);
-        if (result.ok && !result.isInt) anyDouble = true;
-        return result;
-      });
+      const valueKinds = { anyDouble: false };
+      const dataPoints = this.#points(kind, points, (p) => numberPoint(p, this.stats, valueKinds));
       if (dataPoints.length === 0) return [];
       const base = {
-        descriptor: { ...descriptor, valueType: anyDouble ? ValueType.DOUBLE : ValueType.INT },
+        descriptor: { ...descriptor, valueType: valueKinds.anyDouble ? ValueType.DOUBLE : ValueType.INT },
         aggregationTemporality: temporality,
       };
       return kind === 'gauge'
@@ -150,7 +165,8 @@ export class RequestConverter {
     if (temporality === undefined) return this.#rejectAll('temporality_unspecified', points.length);
     const base = { descriptor: { ...descriptor, valueType: ValueType.DOUBLE }, aggregationTemporality: temporality };
     if (kind === 'histogram') {
-      const dataPoints = this.#points(kind, points, (p) => histogramPoint(p, this.stats));
+      const boundsReader = new BoundsReader();
+      const dataPoints = this.#points(kind, points, (p) => histogramPoint(p, this.stats, boundsReader));
       return dataPoints.length === 0 ? [] : [{ ...base, dataPointType: DataPointType.HISTOGRAM, dataPoints }];
     }
     const dataPoints = this.#points(kind, points, (p) => exponentialHistogramPoint(p, this.stats));
@@ -166,13 +182,19 @@ export class RequestConverter {
     return TEMPORALITY.get(field(data, 'aggregationTemporality'));
   }
 
-  #points<T>(kind: string, points: readonly Fields[], convert: (point: Fields) => PointResult<T>): DataPoint<T>[] {
+  /** Converts each point (all already checked to be objects); one closure per metric, none per point. */
+  #points<T>(kind: string, points: readonly unknown[], convert: (point: Fields) => PointResult<T>): DataPoint<T>[] {
     const accepted: DataPoint<T>[] = [];
-    points.forEach((point, index) => {
-      const result = at(`${kind}.dataPoints[${index}]`, () => convert(point));
-      if (result.ok) accepted.push(result.point);
-      else this.#reject(result.reason, 1);
-    });
+    for (let index = 0; index < points.length; index++) {
+      let result: PointResult<T>;
+      try {
+        result = convert(points[index] as Fields);
+      } catch (error) {
+        rethrowWithin(error, `${kind}.dataPoints[${index}]`);
+      }
+      if (typeof result === 'string') this.#reject(result, 1);
+      else accepted.push(result);
+    }
     return accepted;
   }
 }
