@@ -303,7 +303,13 @@ function renderControls(overview) {
       summary += ` · queue ${queue.depthRecords ?? 0} records (${formatBytes(queue.depthBytes ?? 0)})`;
       if (queue.lastSuccessAt) summary += ` · last delivered ${formatWhen(queue.lastSuccessAt)}`;
       if (queue.lastError) summary += ` · last error ${queue.lastError.reason}`;
+      if (queue.oldestEnqueuedAt) summary += ` · oldest ${formatWhen(queue.oldestEnqueuedAt)}`;
       if (queue.diskFull) summary += ' · disk full';
+      const counts = queue.counts;
+      if (counts) {
+        const dropped = Object.values(counts.dropped ?? {}).reduce((sum, n) => sum + n, 0);
+        summary += ` · sent ${counts.sentRecords}, retried ${counts.retries}, dropped ${dropped}`;
+      }
     }
   }
   setText('sharing-summary', summary);

@@ -359,6 +359,7 @@ export class Agent implements Component {
       systemStatus: () => this.systemStatus(),
       scrape: () => this.scrape(),
       applyStateNow: () => this.#watcher?.checkNow() ?? Promise.resolve(),
+      sharingQueue: () => this.sharingQueues()[0]?.stats ?? null,
     };
   }
 

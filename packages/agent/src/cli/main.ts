@@ -12,6 +12,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerDryRun } from './commands/dry-run.js';
 import { registerValidate } from './commands/validate.js';
 import { registerAlerts } from './commands/alerts.js';
+import { registerFlush } from './commands/flush.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { EXIT_INVALID, EXIT_OK } from './exit-codes.js';
 
@@ -35,6 +36,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerAudit(program, setExit);
   registerDryRun(program, setExit);
   registerAlerts(program, setExit);
+  registerFlush(program, setExit);
   registerDashboard(program, setExit);
   return program;
 }

@@ -9,6 +9,7 @@ import { displayPath } from '../../store/display-path.js';
 import { EXIT_FAILURE, EXIT_INVALID } from '../exit-codes.js';
 import { loadCliConfig } from '../load-config.js';
 import { reportError } from '../report-error.js';
+import { writeFlushResult } from '../../outbound/flush-queues.js';
 
 export function registerStart(program: Command, setExit: (code: number) => void): void {
   program
@@ -100,6 +101,16 @@ export function registerStart(program: Command, setExit: (code: number) => void)
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // `prism-telemetry flush`: collect and send the sharing queues now, then say what happened in flush.json.
+        process.on('SIGUSR2', () => {
+          const requestedAt = new Date().toISOString();
+          void agent
+            .flushQueues()
+            .then((exporters) =>
+              writeFlushResult(info.dataDir, { requestedAt, finishedAt: new Date().toISOString(), exporters }),
+            )
+            .catch((error: unknown) => void reportError(error));
+        });
       });
       clearInterval(keepAlive);
     });

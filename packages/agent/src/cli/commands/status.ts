@@ -12,6 +12,10 @@ import { LOCK_FILE_NAME } from '../../store/layout.js';
 import { parseHolder } from '../../store/lock.js';
 import { listMetricsFiles } from '../../store/metrics-files.js';
 import { processStartTimeTicks } from '../../store/proc-start-time.js';
+import { exporterQueueDir } from '../../exporters/otlphttp/create-otlphttp-exporter.js';
+import { readQueueStats, type QueueStats } from '../../exporters/otlphttp/queue-stats.js';
+import { destinationOf } from '../../outbound/outbound-log.js';
+import { narrowerLevel, type PrivacyLevel } from '@prism-telemetry/privacy';
 import { loadCliContext, type CliContext } from '../cli-context.js';
 import { formatBytes } from '../format-bytes.js';
 import {
@@ -31,7 +35,8 @@ const DAY_MILLIS = 86_400_000;
  *   privacyLevel (config), sharingLevel (receipt's level or null), dataDir (home shown as ~), dataDirSource,
  *   dataDirExists, categories [{category, files, bytes, retentionDays}], totalBytes, maxTotalBytes,
  *   consent (the receipt or null), lastSend ({at, destination, bytes, purpose} or null), outboundAttempts (count),
- *   agent {running, pid (of the running agent, else null), startedAt (or null)}, stateMovedAside (or null).
+ *   agent {running, pid (of the running agent, else null), startedAt (or null)}, stateMovedAside (or null),
+ *   sharing [{exporter, destination, level, levelCap, queue (stats or null)}].
  */
 export interface StatusReport {
   mode: string;
@@ -50,6 +55,38 @@ export interface StatusReport {
   outboundAttempts: number;
   agent: { running: boolean; pid: number | null; startedAt: string | null };
   stateMovedAside: string | null;
+  sharing: SharingExporterStatus[];
+}
+
+/** One `otlphttp` exporter: where it sends, at which level, and its durable queue. */
+export interface SharingExporterStatus {
+  exporter: string;
+  destination: string;
+  /** What it sends: the consented level, narrowed by the exporter's own `privacy_level`; null without consent. */
+  level: PrivacyLevel | null;
+  /** The exporter's own `privacy_level`, or null. */
+  levelCap: PrivacyLevel | null;
+  /** The queue's stats as the agent last wrote them; null when nothing was ever queued. */
+  queue: QueueStats | null;
+}
+
+async function sharingStatus(
+  ctx: CliContext,
+  consentLevel: PrivacyLevel | undefined,
+): Promise<SharingExporterStatus[]> {
+  const out: SharingExporterStatus[] = [];
+  for (const [id, exporter] of Object.entries(ctx.config.exporters)) {
+    if (exporter.type !== 'otlphttp') continue;
+    const cap = exporter.privacyLevel;
+    out.push({
+      exporter: id,
+      destination: destinationOf(exporter.endpoint),
+      level: consentLevel ? (cap ? narrowerLevel(consentLevel, cap) : consentLevel) : null,
+      levelCap: cap ?? null,
+      queue: (await readQueueStats(exporterQueueDir(ctx.dataDir, id))) ?? null,
+    });
+  }
+  return out;
 }
 
 async function categoryUsage(ctx: CliContext): Promise<StatusReport['categories']> {
@@ -122,6 +159,7 @@ export async function collectStatus(ctx: CliContext): Promise<StatusReport> {
     outboundAttempts: attempts.length,
     agent: await runningAgent(ctx.dataDir),
     stateMovedAside: movedAside ?? null,
+    sharing: await sharingStatus(ctx, state.consent?.level).catch(io('read the outbound queue in')),
   };
 }
 
@@ -149,6 +187,28 @@ function formatStatus(r: StatusReport): string {
       ? `agent:         running (pid ${r.agent.pid}, started ${r.agent.startedAt})`
       : 'agent:         not running',
   ];
+  for (const sh of r.sharing) {
+    lines.push(
+      `sharing:       ${sh.exporter} -> ${sh.destination}, level ${sh.level ?? 'none (no consent)'}` +
+        (sh.levelCap ? ` (exporter capped at ${sh.levelCap})` : ''),
+    );
+    const q = sh.queue;
+    if (!q) {
+      lines.push('  queue:       empty, nothing queued yet');
+      continue;
+    }
+    const dropped = Object.entries(q.counts.dropped).filter(([, n]) => n > 0);
+    lines.push(
+      `  queue:       ${q.depthRecords} batch(es), ${formatBytes(q.depthBytes)}` +
+        (q.oldestEnqueuedAt ? `, oldest queued ${q.oldestEnqueuedAt}` : '') +
+        (q.diskFull ? ', DISK FULL: new data is being dropped' : ''),
+      `  sent:        ${q.counts.sentRecords} batch(es) in ${q.counts.sentBatches} request(s), ${q.counts.sentPoints} points; ` +
+        `${q.counts.retries} retries; last success ${q.lastSuccessAt ?? 'never'}`,
+      `  dropped:     ${dropped.length === 0 ? 'none' : dropped.map(([reason, n]) => `${n} ${reason}`).join(', ')}` +
+        (q.counts.rejectedPoints > 0 ? `; ${q.counts.rejectedPoints} points rejected by the endpoint` : ''),
+      ...(q.lastError ? [`  last error:  ${q.lastError.reason} at ${q.lastError.at}`] : []),
+    );
+  }
   if (r.stateMovedAside) lines.push(`warning:       a damaged state.json was moved aside to ${r.stateMovedAside}`);
   return lines.join('\n') + '\n';
 }
@@ -167,7 +227,11 @@ export function registerStatus(program: Command, setExit: (code: number) => void
         '--json fields: mode, modeSince, effective {mode, sharingAllowed, reason, forcedBy}, privacyLevel,',
         'sharingLevel, dataDir, dataDirSource, dataDirExists, categories [{category, files, bytes,',
         'retentionDays}], totalBytes, maxTotalBytes, consent (receipt or null), lastSend ({at, destination,',
-        'bytes, purpose} or null), outboundAttempts, agent {running, pid, startedAt}, stateMovedAside.',
+        'bytes, purpose} or null), outboundAttempts, agent {running, pid, startedAt}, stateMovedAside,',
+        'sharing [{exporter, destination, level, levelCap, queue {depthRecords, depthBytes, oldestEnqueuedAt,',
+        'lastSuccessAt, lastError {at, reason}, diskFull, counts {sentBatches, sentRecords, sentPoints, retries,',
+        'rejectedPoints, possibleDuplicates, dropped {overflow, expired, corrupt, disk_full, write_failed,',
+        'rejected, revoked}}} or null}].',
       ].join('\n'),
     )
     .action(async (options: { config?: string; dataDir?: string; json?: boolean }) => {
