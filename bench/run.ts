@@ -3,6 +3,7 @@ import { exportFile } from './benchmarks/export-file.js';
 import { idleFootprint } from './benchmarks/idle-footprint.js';
 import { otlpReceiver } from './benchmarks/otlp-receiver.js';
 import { recordRate } from './benchmarks/record-rate.js';
+import { sharingQueue } from './benchmarks/sharing-queue.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from './harness/args.js';
 import { formatGoal, formatResult } from './harness/format.js';
 import type { BenchResult, Benchmark } from './harness/types.js';
@@ -12,7 +13,7 @@ import type { BenchResult, Benchmark } from './harness/types.js';
  * and noisy, so absolute figures mean little) and reports its goal as PASS or MISS.
  * Exit code: 0 every goal met, 1 a goal missed, 2 a benchmark failed or the arguments were wrong.
  */
-const BENCHMARKS: readonly Benchmark[] = [recordRate, exportFile, otlpReceiver, idleFootprint];
+const BENCHMARKS: readonly Benchmark[] = [recordRate, exportFile, otlpReceiver, sharingQueue, idleFootprint];
 
 interface Failure {
   name: string;
