@@ -2,7 +2,7 @@ import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { AttributeRule, PrivacyLevel, Treatment } from '../policy/types.js';
 import type { DropCounter } from '../processor/drop-counter.js';
 import type { DropReason } from '../processor/drop-reasons.js';
-import { bucketLabels, bucketOf } from './bucket.js';
+import { bucketLabels } from './bucket.js';
 import type { Pseudonymizer } from './hasher.js';
 import { detectPersonalData } from './personal-data.js';
 
@@ -13,6 +13,8 @@ interface CompiledRule {
   treatment: Treatment;
   values: ReadonlySet<string> | undefined;
   boundaries: readonly number[];
+  /** `bucketLabels(boundaries)`, computed once: label i is what `bucketOf` gives for range i. */
+  labelList: readonly string[];
   labels: ReadonlySet<string>;
 }
 
@@ -37,15 +39,19 @@ export class AttributeFilter {
     unknownReason: DropReason = 'attribute_not_in_policy',
   ) {
     this.#rules = new Map(
-      rules.map((r) => [
-        r.key,
-        {
-          treatment: r.treatment[level],
-          values: r.values ? new Set(r.values) : undefined,
-          boundaries: r.buckets ?? [],
-          labels: new Set(bucketLabels(r.buckets ?? [])),
-        },
-      ]),
+      rules.map((r) => {
+        const labelList = bucketLabels(r.buckets ?? []);
+        return [
+          r.key,
+          {
+            treatment: r.treatment[level],
+            values: r.values ? new Set(r.values) : undefined,
+            boundaries: r.buckets ?? [],
+            labelList,
+            labels: new Set(labelList),
+          },
+        ];
+      }),
     );
     this.#context = context;
     this.#unknownReason = unknownReason;
@@ -91,12 +97,19 @@ export class AttributeFilter {
         if (typeof value === 'string' && rule.labels.has(value)) return value;
         const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
         if (!Number.isFinite(n) || typeof value === 'boolean') return '!attribute_value_not_bucketable';
-        return bucketOf(n, rule.boundaries);
+        return labelOf(n, rule);
       }
       case 'keep':
         return keepValue(rule, value);
     }
   }
+}
+
+/** What `bucketOf(value, rule.boundaries)` gives, from the labels computed once. */
+function labelOf(value: number, rule: CompiledRule): string {
+  let index = 0;
+  while (index < rule.boundaries.length && value >= rule.boundaries[index]!) index++;
+  return rule.labelList[index]!;
 }
 
 function keepValue(rule: CompiledRule, value: AttributeValue): AttributeValue | `!${DropReason}` {
