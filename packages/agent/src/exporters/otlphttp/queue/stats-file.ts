@@ -147,8 +147,16 @@ export class StatsFile {
   #write(): Promise<void> {
     this.#writing = this.#writing.then(async () => {
       const { fs, dir, logger } = this.#options;
+      const file = path.join(dir, STATS_FILE);
+      const content = padded(`${JSON.stringify(this.#options.snapshot())}\n`);
       try {
-        await fs.writeFileAtomic(path.join(dir, STATS_FILE), `${JSON.stringify(this.#options.snapshot())}\n`);
+        try {
+          await fs.writeFileAtomic(file, content);
+        } catch (error) {
+          // A full disk has no room for the temp file, and that is exactly when `status` must say so: overwrite
+          // the existing file's blocks in place instead (it is padded, so the new content fits).
+          if (!(await overwriteInPlace(fs, file, content))) throw error;
+        }
         if (this.#failing) logger.info('otlphttp queue: stats file written again');
         this.#failing = false;
       } catch (error) {
@@ -158,5 +166,41 @@ export class StatsFile {
       }
     });
     return this.#writing;
+  }
+}
+
+/** Stats are padded with spaces to a multiple of 1 KiB, leaving room to overwrite them in place. */
+const PAD_BYTES = 1024;
+
+function padded(json: string): Buffer {
+  const bytes = Buffer.from(json);
+  const size = Math.ceil((bytes.length + 1) / PAD_BYTES) * PAD_BYTES;
+  const out = Buffer.alloc(size, 0x20);
+  bytes.copy(out);
+  out[size - 1] = 0x0a;
+  return out;
+}
+
+/** Writes `content` over the existing file's allocated bytes; false when the file is missing or too small. */
+async function overwriteInPlace(fs: QueueFs, file: string, content: Buffer): Promise<boolean> {
+  let fd: number;
+  try {
+    fd = await fs.openReadWrite(file);
+  } catch {
+    return false;
+  }
+  try {
+    const size = await fs.size(fd);
+    if (size < content.length) return false;
+    // Fill the whole file, so nothing of a longer old content is left after the new one.
+    const whole = Buffer.alloc(size, 0x20);
+    content.copy(whole);
+    whole[size - 1] = 0x0a;
+    let written = 0;
+    while (written < size) written += await fs.write(fd, whole.subarray(written), written);
+    await fs.datasync(fd);
+    return true;
+  } finally {
+    await fs.close(fd);
   }
 }
