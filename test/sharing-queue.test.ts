@@ -176,3 +176,33 @@ describe('sharing through the durable queue (real agent, real endpoint on 127.0.
     expect((await status()).sharing[0]?.queue?.depthRecords).toBe(0);
   });
 });
+
+describe('show names each sharing exporter and the widest level it can send', () => {
+  it('the pipeline level, narrowed by the exporter privacy_level', async () => {
+    const dir = await tempDir('prism-show-sharing-');
+    const config = path.join(dir, 'share.yaml');
+    const write = (exporterLevel: string) =>
+      writeFile(
+        config,
+        [
+          'telemetry: { privacy_level: detailed, sharing: { enabled: true } }',
+          'receivers: { hostmetrics: {} }',
+          `exporters: { otlphttp: { endpoint: "https://collector.example/v1/collect"${exporterLevel} } }`,
+          'processors: { privacy/share: { level: standard } }',
+          'service: { pipelines: { metrics/share: { receivers: [hostmetrics], processors: [privacy/share], exporters: [otlphttp] } } }',
+          '',
+        ].join('\n'),
+      );
+    const show = async () => {
+      const run = await runCli(['show', '--json', '--config', config, '--data-dir', path.join(dir, 'data')]);
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { sharing: unknown[] }).sharing;
+    };
+    await write('');
+    expect(await show()).toEqual([
+      { exporter: 'otlphttp', destination: 'https://collector.example/v1/collect', maxLevel: 'standard' },
+    ]);
+    await write(', privacy_level: minimal');
+    expect(await show()).toMatchObject([{ maxLevel: 'minimal' }]);
+  });
+});

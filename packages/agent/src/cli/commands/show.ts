@@ -5,8 +5,12 @@ import {
   buildManifest,
   diffManifests,
   isPrivacyLevel,
+  narrowerLevel,
   type PrivacyLevel,
 } from '@prism-telemetry/privacy';
+import type { AgentConfig } from '../../config/types.js';
+import { destinationOf } from '../../outbound/outbound-log.js';
+import { pipelineLevel } from '../../pipeline/build-pipelines.js';
 import { PrismError } from '../../errors.js';
 import { displayPath } from '../../store/display-path.js';
 import { retentionDaysOf } from '../../transparency/manifest-tables.js';
@@ -46,6 +50,27 @@ function showDiff(levels: readonly string[], json: boolean): void {
   print(json ? JSON.stringify(diff, null, 2) : renderDiff(diff, from, to, 'text'));
 }
 
+/**
+ * Each sharing exporter and the widest level it can send: its pipeline's level, narrowed by its own
+ * `privacy_level`. The consent receipt narrows further at run time (`status` shows the level in force).
+ */
+function sharingExporters(
+  config: AgentConfig,
+): Array<{ exporter: string; destination: string; maxLevel: PrivacyLevel }> {
+  const out = [];
+  for (const [id, exporter] of Object.entries(config.exporters)) {
+    if (exporter.type !== 'otlphttp') continue;
+    const levels = config.pipelines.filter((p) => p.exporters.includes(id)).map((p) => pipelineLevel(config, p));
+    let maxLevel = levels.reduce(
+      (a, b) => (narrowerLevel(a, b) === a ? b : a),
+      levels[0] ?? config.telemetry.privacyLevel,
+    );
+    if (exporter.privacyLevel) maxLevel = narrowerLevel(maxLevel, exporter.privacyLevel);
+    out.push({ exporter: id, destination: destinationOf(exporter.endpoint), maxLevel });
+  }
+  return out;
+}
+
 async function showManifest(options: ShowOptions): Promise<void> {
   // Validate the flag before reading any config, so a typo is a usage error whatever the config says.
   const flagLevel = options.level === undefined ? undefined : parseLevel(options.level, '--level');
@@ -59,9 +84,10 @@ async function showManifest(options: ShowOptions): Promise<void> {
   const dataDir = displayPath(context.dataDir, context.homedir);
   if (options.json) {
     const { level, policyVersion, hash, metrics, resource, neverCollected } = manifest;
+    const sharing = sharingExporters(context.config);
     print(
       JSON.stringify(
-        { level, policyVersion, hash, dataDir, retentionDays, metrics, resource, neverCollected },
+        { level, policyVersion, hash, dataDir, retentionDays, metrics, resource, neverCollected, sharing },
         null,
         2,
       ),
@@ -80,6 +106,13 @@ async function showManifest(options: ShowOptions): Promise<void> {
       `Stored in ${dataDir} (from ${context.dataDirSource}), as metrics/<category>/<YYYY-MM-DD>.jsonl;`,
       `  files older than their retention are removed, and the oldest go first above ${formatBytes(telemetry.maxTotalBytes)}.`,
       'Nothing leaves this machine unless sharing is turned on with consent; `prism-telemetry status` says whether it is.',
+      ...sharingExporters(context.config).map(
+        (s) =>
+          `Sharing exporter ${s.exporter} -> ${s.destination} sends at most level ${s.maxLevel}` +
+          ' (never wider than the consent receipt; `prism-telemetry show --level ' +
+          s.maxLevel +
+          '` lists it).',
+      ),
     ].join('\n'),
   );
 }
