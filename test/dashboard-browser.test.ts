@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import {
 
 /*
  * The dashboard in real headless chromium against a real agent: one agent and one browser for the whole file,
- * the tests in order (load, attack, mode, delete, requests). The machine is slow and noisy, so every wait is on
+ * the tests in order (load, attack, no token, mode, export, delete, requests). The machine is slow and noisy, so every wait is on
  * a condition with a generous deadline, never a fixed sleep.
  */
 
@@ -102,6 +102,9 @@ const submitForm = (route, enctype, fields) => new Promise((resolve) => {
     frame.src = D + '/';
     document.body.append(frame);
   }));
+  // What this origin holds: its own storage and cookies (the dashboard's are another origin's).
+  results.storage = JSON.stringify({ ...sessionStorage, ...localStorage });
+  results.cookies = document.cookie;
   document.getElementById('results').textContent = JSON.stringify(results);
   document.title = 'attack done';
 })();
@@ -123,7 +126,10 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
   let page: Page;
   let printedUrl: string;
   let origin: string;
+  let token: string;
   const pageRequests: string[] = [];
+  /** The credentials of every request the dashboard page made to its API. */
+  const apiCredentials: Array<{ url: string; authorization?: string; cookie?: string }> = [];
   const pageErrors: string[] = [];
   const elsewhere: string[] = [];
 
@@ -136,6 +142,8 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
     await waitFor(() => findDashboardUrl(running.output().stdout) !== undefined, WAIT_MILLIS, 'the dashboard URL');
     printedUrl = findDashboardUrl(running.output().stdout)!;
     origin = new URL(printedUrl).origin;
+    token = new URLSearchParams(new URL(printedUrl).hash.slice(1)).get('token')!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The charts are read from the files: let the first measurements land before the page asks for them.
     await waitFor(async () => (await readMetricFiles(dataDir)).size > 0, WAIT_MILLIS, 'the first metric files');
 
@@ -143,12 +151,24 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
     // Anything not bound for a loopback test server is recorded and refused: the page must work offline.
     await browser.context.route('**/*', (route) => {
       const url = route.request().url();
-      if (/^http:\/\/127\.0\.0\.1:\d+\//.test(url) || url.startsWith('data:')) return route.continue();
+      if (/^http:\/\/127\.0\.0\.1:\d+\//.test(url) || url.startsWith('data:') || url.startsWith(`blob:${origin}/`)) {
+        return route.continue();
+      }
       elsewhere.push(url);
       return route.abort();
     });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('request', (request) => pageRequests.push(request.url()));
+    page.on('request', (request) => {
+      pageRequests.push(request.url());
+      if (request.url().startsWith(`${origin}/api/`)) {
+        const headers = request.headers();
+        apiCredentials.push({
+          url: request.url(),
+          ...(headers.authorization === undefined ? {} : { authorization: headers.authorization }),
+          ...(headers.cookie === undefined ? {} : { cookie: headers.cookie }),
+        });
+      }
+    });
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text());
     });
@@ -164,21 +184,19 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
   }, TEST_MILLIS);
 
   it(
-    'loads from the printed URL: token to cookie, then status, a chart with data and the manifest',
+    'loads from the printed URL: token from the fragment to sessionStorage, then status, a chart and the manifest',
     async () => {
       const cli = await runCli(['dashboard', '--data-dir', dataDir, '--json'], { env: env() });
       expect(cli.code, cli.stderr).toBe(0);
       expect((JSON.parse(cli.stdout) as { url: string }).url).toBe(printedUrl);
 
       await page.goto(printedUrl);
-      expect(page.url()).toBe(`${origin}/`);
-      const cookies = await browser!.context.cookies(origin);
-      expect(cookies).toEqual([
-        expect.objectContaining({ name: 'prism_session', httpOnly: true, sameSite: 'Strict', path: '/' }),
-      ]);
-
       // Locators and attributes only: a string predicate would be eval'd in the page, which its CSP forbids.
       await page.locator('body[data-loaded="true"]').waitFor({ timeout: WAIT_MILLIS });
+      // The token left the address bar at once; it is in this tab's sessionStorage; the browser has no cookie.
+      expect(page.url()).toBe(`${origin}/`);
+      await expect(page.evaluate("window.sessionStorage.getItem('prism-telemetry-token')")).resolves.toBe(token);
+      expect(await browser!.context.cookies()).toEqual([]);
       await expect
         .poll(() => page.getByTestId('status-badge').getAttribute('data-status'), { timeout: WAIT_MILLIS })
         .toMatch(/^(healthy|degraded|critical|unknown)$/);
@@ -199,6 +217,17 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
       await expect(manifest.textContent()).resolves.toContain('system.cpu.utilization');
       await expect(page.getByTestId('nothing-left').textContent()).resolves.toBe('No data has left this machine.');
       await expect(page.getByTestId('nothing-left').isVisible()).resolves.toBe(true);
+
+      // A reload (the address has no token any more) still works, from sessionStorage.
+      await page.reload();
+      await page.locator('body[data-loaded="true"]').waitFor({ timeout: WAIT_MILLIS });
+      await expect.poll(() => page.getByTestId('mode-badge').textContent()).toBe('local');
+      await expect(page.getByTestId('error-banner').isVisible()).resolves.toBe(false);
+
+      // Every API call carried the token as a bearer header, none a cookie.
+      expect(apiCredentials.length).toBeGreaterThan(5);
+      for (const call of apiCredentials)
+        expect(call, call.url).toEqual({ url: call.url, authorization: `Bearer ${token}` });
     },
     TEST_MILLIS,
   );
@@ -212,7 +241,11 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
       const filesBefore = [...(await readMetricFiles(dataDir)).keys()];
       expect(filesBefore.length).toBeGreaterThan(0);
 
-      const attacker = createServer((_req, res) => {
+      // The attacker's server records everything the browser sends it: a cookie for 127.0.0.1 would be sent to
+      // every port, and the server could replay it with curl (forging Host and Origin).
+      const attackerSaw: Array<{ url: string; headers: IncomingHttpHeaders }> = [];
+      const attacker = createServer((req, res) => {
+        attackerSaw.push({ url: req.url ?? '', headers: req.headers });
         res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
         res.end(attackerPage(origin));
       });
@@ -244,11 +277,22 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
         expect(results.exportImage).toBe('error');
         expect(results.overviewScript).toBe('error');
         expect(results.frame).toMatch(/^(blocked|no document|no load event)/);
-        for (const secret of [new URL(printedUrl).searchParams.get('token')!, dataDir, 'uptimeSeconds', 'manifest']) {
+        expect(results.storage).toBe('{}');
+        expect(results.cookies).toBe('');
+        for (const secret of [token, dataDir, 'uptimeSeconds', 'manifest']) {
           expect(text).not.toContain(secret);
         }
 
-        // The form posts did reach the agent, with the user's cookie, and were refused. (Responses that CORP
+        // The attacker's server got the page request and no credential: no cookie, no Authorization, no token
+        // anywhere in any header (Referer included).
+        expect(attackerSaw.map((r) => r.url)).toContain('/');
+        for (const { url, headers } of attackerSaw) {
+          expect(headers.cookie, url).toBeUndefined();
+          expect(headers.authorization, url).toBeUndefined();
+          expect(JSON.stringify(headers), url).not.toContain(token);
+        }
+
+        // The form posts did reach the agent, without any credential, and were refused. (Responses that CORP
         // blocks are not reported to playwright; what they did not do is checked on disk below.)
         const posts = reached.filter((r) => r.method === 'POST');
         expect(posts.map((p) => new URL(p.url).pathname).sort()).toEqual(['/api/delete', '/api/mode']);
@@ -264,6 +308,37 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
       expect(await readState()).toBe(stateBefore);
       const filesAfter = await readMetricFiles(dataDir);
       for (const file of filesBefore) expect(filesAfter.has(file), file).toBe(true);
+    },
+    TEST_MILLIS,
+  );
+
+  it(
+    'a tab without the token, or with a stale one, says to open the printed URL and shows no data',
+    async () => {
+      for (const address of [`${origin}/`, `${origin}/#token=${token.slice(0, -2)}xx`]) {
+        const tab = await browser!.context.newPage();
+        const answers: number[] = [];
+        tab.on('response', (response) => {
+          if (response.url().startsWith(`${origin}/api/`)) answers.push(response.status());
+        });
+        try {
+          await tab.goto(address);
+          await tab.locator('body[data-auth="missing"]').waitFor({ timeout: WAIT_MILLIS });
+          await expect(tab.getByTestId('error-message').textContent()).resolves.toBe(
+            'Open the URL printed by `prism-telemetry dashboard`.',
+          );
+          await expect(tab.getByTestId('error-banner').isVisible()).resolves.toBe(true);
+          await expect(tab.getByTestId('mode-badge').textContent()).resolves.not.toBe('local');
+          expect(tab.url()).toBe(`${origin}/`);
+          // No token: no API call at all; a stale one: the API refused it.
+          if (address.includes('#')) {
+            expect(answers.length).toBeGreaterThan(0);
+            for (const status of answers) expect(status).toBe(401);
+          } else expect(answers).toEqual([]);
+        } finally {
+          await tab.close();
+        }
+      }
     },
     TEST_MILLIS,
   );
@@ -288,6 +363,25 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
         .toBe('true');
       await expect.poll(() => statusMode(dataDir), { timeout: WAIT_MILLIS }).toBe('local');
       await expect(page.getByTestId('error-banner').getAttribute('data-kind')).resolves.not.toBe('error');
+    },
+    TEST_MILLIS,
+  );
+
+  it(
+    'the export button downloads the export with the token (fetched, saved from an object URL)',
+    async () => {
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: WAIT_MILLIS }),
+        page.getByTestId('export-link').click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^prism-telemetry-export-\d{4}-\d{2}-\d{2}\.json$/);
+      const saved = await download.path();
+      const document = JSON.parse(await readFile(saved, 'utf8')) as { format: string; metrics: unknown[] };
+      expect(document.format).toBe('prism-telemetry-export');
+      expect(document.metrics.length).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('live-status').textContent()).toMatch(/^Export saved as /);
+      const exports = apiCredentials.filter((c) => c.url === `${origin}/api/export`);
+      expect(exports).toEqual([{ url: `${origin}/api/export`, authorization: `Bearer ${token}` }]);
     },
     TEST_MILLIS,
   );
@@ -330,7 +424,9 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
 
   it('the page asked nothing of anyone but the dashboard, and hit no CSP violation or script error', () => {
     expect(pageRequests.length).toBeGreaterThan(5);
-    const foreign = pageRequests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'));
+    const foreign = pageRequests.filter(
+      (url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith(`blob:${origin}/`),
+    );
     expect(foreign).toEqual([]);
     expect(elsewhere).toEqual([]);
     expect(pageErrors).toEqual([]);

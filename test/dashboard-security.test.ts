@@ -17,8 +17,9 @@ import { parseDashboardUrl, printedDashboardUrl, rawRequest, type RawResponse } 
 
 /**
  * The dashboard server of a real agent (`prism-telemetry start`), attacked over real sockets: DNS rebinding
- * (foreign Host), missing and wrong tokens, cross-site POSTs (no or foreign Origin, form and text bodies),
- * oversized bodies, wrong methods. Every refusal leaves state.json as it was.
+ * (foreign Host), missing and wrong tokens (and the old session cookie, which grants nothing any more), cross-site
+ * POSTs (no or foreign Origin, form and text bodies), oversized bodies, wrong methods. Every refusal leaves
+ * state.json as it was.
  */
 
 const GET_ROUTES = [
@@ -35,7 +36,9 @@ const GET_ROUTES = [
   '/api/export',
 ];
 const POST_ROUTES = ['/api/mode', '/api/delete'];
-const SESSION_ROUTES = GET_ROUTES.filter((r) => r !== '/healthz' && r !== '/metrics');
+/** The page and its files hold no data: no token needed. Only the API needs one. */
+const PUBLIC_ROUTES = GET_ROUTES.filter((r) => !r.startsWith('/api/'));
+const API_ROUTES = GET_ROUTES.filter((r) => r.startsWith('/api/'));
 
 describe('the dashboard server of a running agent', () => {
   const env = isolatedEnv();
@@ -44,6 +47,7 @@ describe('the dashboard server of a running agent', () => {
   let port: number;
   let token: string;
   let origin: string;
+  let bearer: { Authorization: string };
   const seen: RawResponse[] = [];
 
   const send = async (options: Parameters<typeof rawRequest>[1]): Promise<RawResponse> => {
@@ -53,7 +57,7 @@ describe('the dashboard server of a running agent', () => {
   };
   const readStateFile = (): Promise<string> => readFile(path.join(dataDir, 'state.json'), 'utf8');
   const postMode = (headers: Record<string, string>, body = '{"mode":"off"}'): Promise<RawResponse> =>
-    send({ method: 'POST', path: '/api/mode', headers: { Cookie: `prism_session=${token}`, ...headers }, body });
+    send({ method: 'POST', path: '/api/mode', headers: { ...bearer, ...headers }, body });
 
   beforeAll(async () => {
     const dir = await tempDir('prism-dashboard-security-');
@@ -62,6 +66,7 @@ describe('the dashboard server of a running agent', () => {
     const url = printedDashboardUrl(agent.output().stdout);
     expect(url, agent.output().stdout).toBeDefined();
     ({ port, token, origin } = parseDashboardUrl(url!));
+    bearer = { Authorization: `Bearer ${token}` };
     // A first state change, so that state.json exists and "unchanged" can be checked byte for byte.
     const made = await runCli(['mode', 'local', '--data-dir', dataDir], { env });
     expect(made.code, made.stderr).toBe(0);
@@ -77,7 +82,8 @@ describe('the dashboard server of a running agent', () => {
   });
 
   it('prints its URL at start and through `prism-telemetry dashboard`, and binds loopback only', async () => {
-    expect(agent!.output().stdout).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}\n/);
+    // The token is in the fragment: the browser never sends it to a server, nor in a Referer.
+    expect(agent!.output().stdout).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{43}\n/);
     const json = await runCli(['dashboard', '--json', '--data-dir', dataDir], { env });
     expect(json.code, json.stderr).toBe(0);
     const file = JSON.parse(json.stdout) as { url: string; pid: number; bound: { address: string; port: number } };
@@ -116,7 +122,7 @@ describe('the dashboard server of a running agent', () => {
       `localhost.:${port}`,
     ]) {
       for (const route of [...GET_ROUTES, '/nope', `/?token=${token}`]) {
-        const response = await send({ path: route, headers: { Host: host, Cookie: `prism_session=${token}` } });
+        const response = await send({ path: route, headers: { Host: host, ...bearer } });
         expect(response.status, `${host} ${route}`).toBe(403);
         expect(response.headers['set-cookie']).toBeUndefined();
       }
@@ -124,7 +130,7 @@ describe('the dashboard server of a running agent', () => {
         const response = await send({
           method: 'POST',
           path: route,
-          headers: { Host: host, Origin: origin, 'Content-Type': 'application/json', Cookie: `prism_session=${token}` },
+          headers: { Host: host, Origin: origin, 'Content-Type': 'application/json', ...bearer },
           body: '{"mode":"off"}',
         });
         expect(response.status, `${host} POST ${route}`).toBe(403);
@@ -135,46 +141,60 @@ describe('the dashboard server of a running agent', () => {
     }
   });
 
-  it('lets scrapers reach /healthz and /metrics without a token, and nothing else', async () => {
+  it('serves /healthz, /metrics, the page and its files without a token, and no API route', async () => {
     const health = await send({ path: '/healthz' });
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toEqual({ status: 'ok' });
-    expect((await send({ path: '/metrics' })).status).toBe(200);
-    for (const route of [...SESSION_ROUTES, '/nope']) {
+    for (const route of PUBLIC_ROUTES) expect((await send({ path: route })).status, route).toBe(200);
+    // The page is the same for everyone: no data in it, and nothing from the query (an old `?token=` link).
+    const page = await send({ path: '/' });
+    expect(page.body).not.toContain(token);
+    expect((await send({ path: `/?token=${token}` })).body).toBe(page.body);
+    for (const route of [...API_ROUTES, '/api/nope']) {
       const response = await send({ path: route });
       expect(response.status, route).toBe(401);
-      if (route === '/') expect(response.body).toContain('prism-telemetry dashboard');
-      else expect(JSON.parse(response.body).error.code).toBe('PT_ERR_DASHBOARD_UNAUTHORIZED');
+      expect(JSON.parse(response.body).error.code).toBe('PT_ERR_DASHBOARD_UNAUTHORIZED');
     }
+    expect((await send({ path: '/nope' })).status).toBe(404);
   });
 
-  it('refuses wrong tokens (query, cookie, bearer) with 401', async () => {
+  it('refuses wrong tokens, other schemes and the old session cookie with 401', async () => {
     const wrong = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
     const attempts: Array<Record<string, string>> = [
+      // The cookie of the earlier scheme, with this launch's real token: it grants nothing.
+      { Cookie: `prism_session=${token}` },
       { Cookie: `prism_session=${wrong}` },
-      { Cookie: `prism_session=` },
-      { Cookie: `other=${token}` },
       { Authorization: `Bearer ${wrong}` },
+      { Authorization: `Bearer ${token.slice(0, -1)}` },
       { Authorization: `Basic ${token}` },
+      { Authorization: token },
+      { Authorization: 'Bearer ' },
     ];
     for (const headers of attempts) {
-      expect((await send({ path: '/api/overview', headers })).status, JSON.stringify(headers)).toBe(401);
+      for (const route of ['/api/overview', '/api/export']) {
+        const response = await send({ path: route, headers });
+        expect(response.status, `${route} ${JSON.stringify(headers)}`).toBe(401);
+        expect(response.body).not.toContain('uptimeSeconds');
+      }
     }
-    const badQuery = await send({ path: `/?token=${wrong}` });
-    expect(badQuery.status).toBe(401);
-    expect(badQuery.headers['set-cookie']).toBeUndefined();
+    const postWithCookie = await send({
+      method: 'POST',
+      path: '/api/mode',
+      headers: { Cookie: `prism_session=${token}`, Origin: origin, 'Content-Type': 'application/json' },
+      body: '{"mode":"off"}',
+    });
+    expect(postWithCookie.status).toBe(401);
   });
 
-  it('exchanges the token for an HttpOnly SameSite=Strict cookie and sends the browser to /', async () => {
-    const response = await send({ path: `/?token=${token}` });
-    expect(response.status).toBe(303);
-    expect(response.headers.location).toBe('/');
-    expect(response.headers['set-cookie']).toEqual([`prism_session=${token}; HttpOnly; SameSite=Strict; Path=/`]);
-    const overview = await send({ path: '/api/overview', headers: { Cookie: `prism_session=${token}` } });
+  it('answers the API with `Authorization: Bearer` and never sets a cookie', async () => {
+    const overview = await send({ path: '/api/overview', headers: bearer });
     expect(overview.status).toBe(200);
     expect(JSON.parse(overview.body)).toMatchObject({ mode: { mode: 'local' }, level: 'standard' });
-    const bearer = await send({ path: '/api/collected', headers: { Authorization: `Bearer ${token}` } });
-    expect(bearer.status).toBe(200);
+    const collected = await send({ path: '/api/collected', headers: bearer });
+    expect(collected.status).toBe(200);
+    const exported = await send({ path: '/api/export', headers: bearer });
+    expect(exported.status).toBe(200);
+    expect(exported.headers['content-disposition']).toMatch(/^attachment; filename="prism-telemetry-export-/);
   });
 
   it('refuses cross-site state changes (no Origin, foreign Origin, form or text bodies) and changes nothing', async () => {
@@ -199,14 +219,13 @@ describe('the dashboard server of a running agent', () => {
       expect(response.status, JSON.stringify(headers)).toBe(status);
       expect(JSON.parse(response.body).error.code).toMatch(/^PT_ERR_/);
     }
-    // Another port of 127.0.0.1 is the same site for cookies: the browser sends the cookie, and says where
-    // the request came from.
+    // Another port of 127.0.0.1 is the same site: the browser says where the request came from.
     for (const site of ['same-site', 'cross-site']) {
       const response = await postMode({ ...json, Origin: origin, 'Sec-Fetch-Site': site });
       expect(response.status, site).toBe(403);
       const read = await send({
         path: '/api/overview',
-        headers: { Cookie: `prism_session=${token}`, 'Sec-Fetch-Site': site },
+        headers: { ...bearer, 'Sec-Fetch-Site': site },
       });
       expect(read.status, site).toBe(403);
     }
@@ -222,9 +241,8 @@ describe('the dashboard server of a running agent', () => {
   });
 
   it('answers 405 to the wrong method and 413 to a body over 16 KiB', async () => {
-    const cookie = { Cookie: `prism_session=${token}` };
     for (const route of POST_ROUTES) {
-      const response = await send({ path: route, headers: cookie });
+      const response = await send({ path: route, headers: bearer });
       expect(response.status, route).toBe(405);
       expect(response.headers.allow).toBe('POST');
     }
@@ -232,13 +250,13 @@ describe('the dashboard server of a running agent', () => {
       const response = await send({
         method: 'POST',
         path: route,
-        headers: { ...cookie, Origin: origin, 'Content-Type': 'application/json' },
+        headers: { ...bearer, Origin: origin, 'Content-Type': 'application/json' },
         body: '{}',
       });
       expect(response.status, route).toBe(405);
     }
     for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
-      expect((await send({ method, path: '/api/mode', headers: { ...cookie, Origin: origin } })).status).toBe(405);
+      expect((await send({ method, path: '/api/mode', headers: { ...bearer, Origin: origin } })).status).toBe(405);
     }
     const before = await readStateFile();
     const big = JSON.stringify({ mode: 'off', padding: 'x'.repeat(17 * 1024) });
@@ -247,9 +265,10 @@ describe('the dashboard server of a running agent', () => {
     expect(await readStateFile()).toBe(before);
   });
 
-  it('sends the security headers on every response and never a CORS header', () => {
+  it('sends the security headers on every response and never a CORS header or a cookie', () => {
     expect(seen.length).toBeGreaterThan(50);
     for (const response of seen) {
+      expect(response.headers['set-cookie']).toBeUndefined();
       expect(Object.keys(response.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
       expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(response.headers['content-security-policy']).toContain("default-src 'none'");
@@ -279,7 +298,7 @@ describe('the dashboard server of a running agent', () => {
       send({
         method: 'POST',
         path: '/api/delete',
-        headers: { Cookie: `prism_session=${token}`, Origin: origin, 'Content-Type': 'application/json' },
+        headers: { ...bearer, Origin: origin, 'Content-Type': 'application/json' },
         body,
       });
     await waitFor(async () => (await readMetricFiles(dataDir)).size > 0, 10_000, 'metric files');

@@ -79,7 +79,10 @@ async function exportThroughFile(config: OtelConfig, dataDir: string, stdout?: N
 describe('shipped OpenTelemetry declarative config files', () => {
   it('every file in otel-config/ parses, without warnings, to the exporter it is named for', async () => {
     const files = (await readdir(OTEL_DIR)).filter((f) => f.endsWith('.yaml') && f !== 'collector-forward.yaml');
-    expect(files.sort()).toEqual(['console.yaml', 'file.yaml', 'otlp-http.yaml']);
+    expect(files.sort()).toEqual(['console.yaml', 'file.yaml', 'otlp-http.yaml', 'prometheus.yaml']);
+    const prometheus = await load(path.join(OTEL_DIR, 'prometheus.yaml'));
+    expect(prometheus.readers).toEqual([]);
+    expect(prometheus.prometheus).toEqual([{ path: 'meter_provider.readers[0]', host: '127.0.0.1', port: 9464 }]);
     expect((await load(path.join(OTEL_DIR, 'file.yaml'))).readers[0]?.exporter).toEqual({ kind: 'file' });
     expect((await load(path.join(OTEL_DIR, 'console.yaml'))).readers[0]?.exporter).toEqual({
       kind: 'console',

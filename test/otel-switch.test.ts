@@ -1,13 +1,25 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollectServer, type CollectServer } from './support/collect-server.js';
 import { REPO_ROOT, isolatedEnv, readMetricFiles, startAgent, tempDir, waitFor, writeConfig } from './support/cli.js';
+import { rawRequest } from './support/dashboard-http.js';
 
 const servers: CollectServer[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
+
+/** A port free right now: listen on 0, note the port, close. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
 
 /** Copies a shipped otel-config file over the one the agent is started with, as a user would edit it. */
 async function useShipped(name: string, target: string, replace: [string, string][] = []): Promise<void> {
@@ -17,7 +29,7 @@ async function useShipped(name: string, target: string, replace: [string, string
 }
 
 describe('switching exporters by editing only the otel-config file', () => {
-  it('file -> console -> OTLP/HTTP, each proven by where the data arrives', async () => {
+  it('file -> console -> OTLP/HTTP -> Prometheus, each proven by where the data arrives', async () => {
     const dir = await tempDir();
     const dataDir = path.join(dir, 'data');
     const config = await writeConfig(dir, { interval: '1s' });
@@ -49,5 +61,13 @@ describe('switching exporters by editing only the otel-config file', () => {
     await run(async () => server.requests.some((r) => r.path === '/v1/metrics'), 'a POST to the local server');
     expect(server.requests[0]).toMatchObject({ method: 'POST', path: '/v1/metrics' });
     expect(await storedLines()).toBe(afterFile);
+
+    const port = await freePort();
+    await useShipped('prometheus.yaml', otel, [['port: 9464', `port: ${port}`]]);
+    const scraped = async () => (await rawRequest(port, { path: '/metrics' }).catch(() => ({ body: '' }))).body;
+    const posts = server.requests.length;
+    await run(async () => (await scraped()).includes('system_memory_utilization{'), 'a scrape of /metrics');
+    expect(await storedLines()).toBe(afterFile);
+    expect(server.requests).toHaveLength(posts);
   });
 });

@@ -17,6 +17,8 @@ interface Child {
   stderr(): string;
   kill(signal: NodeJS.Signals): void;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** For a `waitFor` check: throws, with the child's stderr, once the child has ended (it was not killed). */
+  assertRunning(): void;
 }
 
 function startChild(args: string[]): Child {
@@ -37,13 +39,27 @@ function startChild(args: string[]): Child {
     }
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  let ended: string | undefined;
+  let killed = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => {
+      ended = `code ${code}, signal ${signal}`;
+      resolve({ code, signal });
+    }),
+  );
   return {
     acked,
     openMillis,
     stdout: () => stdout,
     stderr: () => stderr,
-    kill: (signal) => child.kill(signal),
-    exited: new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal }))),
+    kill: (signal) => {
+      killed = true;
+      child.kill(signal);
+    },
+    exited,
+    assertRunning: () => {
+      if (ended !== undefined && !killed) throw new Error(`the child ended (${ended}):\n${stderr}`);
+    },
   };
 }
 
@@ -78,10 +94,14 @@ describe('sharing queue crash safety (real processes, real HTTP)', () => {
     for (let trial = 0; trial < 20; trial++) {
       const child = startChild(['burst', dir, sink.url, String(trial * 1_000_000 + 1)]);
       const target = 20 + Math.floor(Math.random() * 200);
+      // A child that fails (an export refused, anything thrown) writes why to stderr and exits: fail at once.
       await waitFor(
-        () => child.acked.length >= target || child.stdout().includes('export failed'),
+        () => {
+          child.assertRunning();
+          return child.acked.length >= target;
+        },
         20_000,
-        `${target} acknowledged exports (${child.stderr()})`,
+        `${target} acknowledged exports`,
       );
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
       child.kill('SIGKILL');
@@ -120,7 +140,14 @@ describe('sharing queue crash safety (real processes, real HTTP)', () => {
     sinks.push(sink);
     await sink.stop(); // nothing listens: every attempt is refused
     const child = startChild(['hold', dir, sink.url, '1', '50']);
-    await waitFor(() => child.stdout().includes('held'), 20_000, `50 acknowledged exports (${child.stderr()})`);
+    await waitFor(
+      () => {
+        child.assertRunning();
+        return child.stdout().includes('held');
+      },
+      20_000,
+      '50 acknowledged exports',
+    );
     const stoppedAt = Date.now();
     child.kill('SIGTERM');
     const { code } = await child.exited;

@@ -147,9 +147,10 @@ describe('sharing through the durable queue (real agent, real endpoint on 127.0.
     await waitFor(async () => ((await status()).sharing[0]?.queue?.depthRecords ?? 0) >= 2, 20_000, '2 queued batches');
     const disabled = await runCli(['disable', ...args], { env });
     expect(disabled.code, disabled.stderr).toBe(0);
-    await waitFor(async () => (await status()).sharing[0]?.queue?.depthRecords === 0, 10_000, 'the queue emptied');
+    // From the moment `disable` returns, the endpoint would accept anything: nothing may reach it.
     endpoint.status = 200;
     const requests = endpoint.requests;
+    await waitFor(async () => (await status()).sharing[0]?.queue?.depthRecords === 0, 10_000, 'the queue emptied');
     await new Promise((resolve) => setTimeout(resolve, 3000)); // three flush intervals
     expect(endpoint.requests).toBe(requests);
     expect(endpoint.accepted).toBe(0);

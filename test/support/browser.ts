@@ -65,9 +65,9 @@ export async function launchBrowser(options: BrowserOptions = {}): Promise<Brows
   };
 }
 
-const DASHBOARD_URL = /http:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d+\/\?token=[A-Za-z0-9_-]+/;
+const DASHBOARD_URL = /http:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d+\/#token=[A-Za-z0-9_-]+/;
 
-/** The dashboard URL with its token, as `prism-telemetry start` prints it; undefined until it has. */
+/** The dashboard URL with its token (in the fragment), as `prism-telemetry start` prints it; undefined until it has. */
 export function findDashboardUrl(output: string): string | undefined {
   return DASHBOARD_URL.exec(output)?.[0];
 }

@@ -38,10 +38,11 @@ export function rawRequest(
   });
 }
 
-/** The port and token of a printed dashboard URL. */
+/** The port and token of a printed dashboard URL (`http://127.0.0.1:P/#token=T`: the token is in the fragment). */
 export function parseDashboardUrl(url: string): { port: number; token: string; origin: string } {
   const parsed = new URL(url);
-  return { port: Number(parsed.port), token: parsed.searchParams.get('token') ?? '', origin: parsed.origin };
+  const token = new URLSearchParams(parsed.hash.slice(1)).get('token') ?? '';
+  return { port: Number(parsed.port), token, origin: parsed.origin };
 }
 
 /** The dashboard URL `prism-telemetry start` printed. */

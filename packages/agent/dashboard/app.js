@@ -1,11 +1,19 @@
 /* global window, document, fetch, uPlot */
 // Prism Telemetry dashboard. Plain JS, no build step; the only library is uPlot, served by the agent itself.
 // Every string from the API goes into the DOM through textContent, never innerHTML.
+// The access token arrives in the URL's fragment (#token=...), which the browser never sends to a server; it is
+// kept in this tab's sessionStorage (per origin, port included) and sent as `Authorization: Bearer` with every
+// API call. No cookie: cookies are shared by every port of 127.0.0.1, so any local web server would get them.
 
 const REFRESH_MILLIS = 10_000;
 const LEVELS = ['minimal', 'standard', 'detailed'];
 const DELETE_PHRASE = 'delete all data';
 const PALETTE = ['#2f6feb', '#16a394', '#e8590c', '#7c4dff', '#d6336c', '#2b8a3e', '#f59f00', '#1098ad'];
+
+const TOKEN_KEY = 'prism-telemetry-token';
+const NO_TOKEN_MESSAGE = 'Open the URL printed by `prism-telemetry dashboard`.';
+const NO_TOKEN_HINT =
+  'This page needs the access token in that URL (a new one is made each time the agent starts); it is kept for this tab only.';
 
 const $ = (id) => document.querySelector(`[data-testid="${id}"]`);
 
@@ -19,7 +27,28 @@ const state = {
   refreshing: null,
   timer: undefined,
   busy: false,
+  token: null,
+  unauthorized: false,
 };
+
+/**
+ * Takes the token from the fragment into sessionStorage and removes it from the address bar (and so from the
+ * history entry and anything copied from it); a reload or a later visit in this tab finds it in storage.
+ */
+function takeToken() {
+  const fromUrl = new window.URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (fromUrl !== null) {
+    const { pathname, search } = window.location;
+    window.history.replaceState(window.history.state, '', pathname + search);
+  }
+  try {
+    if (fromUrl) window.sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    return window.sessionStorage.getItem(TOKEN_KEY) || null;
+  } catch {
+    // Storage refused (a strict privacy mode): the token still works until this page is left.
+    return fromUrl || null;
+  }
+}
 
 // ---------- DOM and formatting helpers ----------
 
@@ -145,38 +174,47 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, body) {
-  const init = { credentials: 'same-origin', headers: { Accept: 'application/json' }, cache: 'no-store' };
-  if (body !== undefined) {
-    init.method = 'POST';
-    init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
+function unauthorizedError() {
+  return new ApiError(401, { message: NO_TOKEN_MESSAGE, hint: NO_TOKEN_HINT });
+}
+
+/** One API request with the token; an answer other than 2xx is thrown as an ApiError. */
+async function request(path, init = {}) {
+  if (!state.token) throw unauthorizedError();
+  const headers = { ...init.headers, Authorization: `Bearer ${state.token}` };
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(path, { credentials: 'omit', cache: 'no-store', ...init, headers });
   } catch {
     throw new ApiError(0, {
       message: 'The agent did not answer.',
       hint: 'Is it still running? Check with `prism-telemetry status`, then reload this page.',
     });
   }
+  if (response.ok) return response;
   let json = null;
   try {
     json = await response.json();
   } catch {
     json = null;
   }
-  if (!response.ok) {
-    if (response.status === 401 && !json?.error?.hint) {
-      throw new ApiError(401, {
-        message: 'This dashboard session has ended.',
-        hint: 'Open the address `prism-telemetry dashboard` prints to sign in again.',
-      });
-    }
-    throw new ApiError(response.status, json?.error);
+  if (response.status === 401) throw unauthorizedError();
+  throw new ApiError(response.status, json?.error);
+}
+
+async function api(path, body) {
+  const init = { headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.method = 'POST';
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
   }
-  return json;
+  const response = await request(path, init);
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
 }
 
 // ---------- Notices ----------
@@ -191,6 +229,12 @@ function showNotice(kind, message, hint = '') {
 }
 
 function showError(error) {
+  if (error.status === 401) {
+    // Without a valid token nothing on this page can work: say how to get one, and stop asking.
+    state.unauthorized = true;
+    document.body.dataset.auth = 'missing';
+    window.clearTimeout(state.timer);
+  }
   showNotice('error', error.message, error.hint ?? '');
 }
 
@@ -416,6 +460,30 @@ async function confirmDelete() {
     showError(error);
   } finally {
     button.disabled = !deletePhraseTyped();
+  }
+}
+
+/** A link cannot carry the token: fetch the export, then save it from an object URL. */
+async function downloadExport() {
+  const button = $('export-link');
+  if (button.disabled) return;
+  button.disabled = true;
+  try {
+    const response = await request('/api/export');
+    const blob = await response.blob();
+    const disposition = response.headers.get('Content-Disposition') ?? '';
+    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'prism-telemetry-export.json';
+    const href = window.URL.createObjectURL(blob);
+    const link = el('a', { href, download: name, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    window.setTimeout(() => window.URL.revokeObjectURL(href), 60_000);
+    announce(`Export saved as ${name}.`);
+  } catch (error) {
+    showError(error);
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -782,6 +850,7 @@ async function refresh() {
 
 function schedule() {
   window.clearTimeout(state.timer);
+  if (state.unauthorized) return;
   state.timer = window.setTimeout(async () => {
     if (!document.hidden) await refresh();
     schedule();
@@ -815,6 +884,7 @@ function wire() {
     void setMode({ mode: 'on', level, confirm: true });
   });
 
+  $('export-link').addEventListener('click', () => void downloadExport());
   $('delete-button').addEventListener('click', openDeleteDialog);
   $('delete-input').addEventListener('input', () => {
     $('delete-confirm').disabled = !deletePhraseTyped();
@@ -847,7 +917,7 @@ function wire() {
   new window.ResizeObserver(() => window.requestAnimationFrame(resizeCharts)).observe($('charts'));
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', restyleCharts);
   document.addEventListener('visibilitychange', () => {
-    if (!document.hidden) void refresh();
+    if (!document.hidden && !state.unauthorized) void refresh();
   });
   window.setInterval(renderUptime, 1000);
 }
@@ -855,5 +925,6 @@ function wire() {
 if (typeof uPlot === 'undefined') {
   showNotice('error', 'The chart library did not load.', 'Reload the page; if it persists, restart the agent.');
 }
+state.token = takeToken();
 wire();
 void refresh().then(schedule);

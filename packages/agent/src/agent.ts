@@ -45,6 +45,7 @@ import { AGENT_VERSION } from './version.js';
 import { startAgentDashboard, type RunningDashboard } from './server/agent-dashboard.js';
 import type { DashboardBackend } from './server/dashboard-backend.js';
 import { ScrapeReader } from './server/scrape-reader.js';
+import { startPrometheusServers } from './otel-config/start-prometheus-servers.js';
 import type { SystemStatus } from './alerts/status.js';
 import { PrivacyProcessor } from '@prism-telemetry/privacy';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
@@ -109,6 +110,8 @@ export class Agent implements Component {
   #scrapeReader: ScrapeReader | undefined;
   #scrapeProcessor: PrivacyProcessor | undefined;
   #dashboard: RunningDashboard | undefined;
+  /** `--otel-config` pull readers: a `/metrics` endpoint each, serving what `scrape()` returns. */
+  #prometheus: Component[] = [];
 
   constructor(options: AgentOptions) {
     this.#options = options;
@@ -164,6 +167,14 @@ export class Agent implements Component {
         this.#dashboardBackend(dataDirSource, homedir),
         logger,
       );
+      if (this.#options.otelConfig) {
+        this.#prometheus = await startPrometheusServers(this.#options.otelConfig, {
+          scrape: () => this.scrape(),
+          logger,
+          dashboardPort: this.#dashboard ? Number(new URL(this.#dashboard.url).port) : undefined,
+          ownListeners: Object.values(config.receivers).flatMap((r) => (r.type === 'otlp' ? [otlpListenerUrl(r)] : [])),
+        });
+      }
       this.info = {
         dataDir,
         dataDirSource,
@@ -278,7 +289,9 @@ export class Agent implements Component {
     // Data queued under a consent must not outlive it: leaving mode on, or a new receipt, empties the queues.
     const consentEnded = state.mode !== 'on' || !state.consent;
     const consentReplaced = previous?.consent !== undefined && state.consent?.id !== previous.consent.id;
-    if (consentEnded || consentReplaced) await this.#purgeQueues();
+    // `delete --all` removed the queue files; what the queues still hold in memory was deleted too.
+    const dataDeleted = previous !== undefined && state.dataGeneration !== previous.dataGeneration;
+    if (consentEnded || consentReplaced || dataDeleted) await this.#purgeQueues();
     if (previous && state.dataGeneration !== previous.dataGeneration) await this.#rebuildAfterDeletion();
     if (this.#mode.sharingAllowed) for (const { exporter } of this.#queues.values()) exporter.forceFlush();
   }
@@ -389,6 +402,7 @@ export class Agent implements Component {
   }
 
   async #stop(): Promise<void> {
+    for (const server of this.#prometheus) await server.shutdown();
     await this.#dashboard?.shutdown();
     await this.#watcher?.shutdown();
     await this.#stopReceivers();

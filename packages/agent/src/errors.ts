@@ -28,6 +28,7 @@ export const ERROR_CODES = {
     'A dashboard request had no valid session: open the URL `prism-telemetry dashboard` prints.',
   PT_ERR_NOT_RUNNING: 'No agent is running on the data directory, or it runs without a dashboard.',
   PT_ERR_DASHBOARD_REQUEST: 'The dashboard API did not accept a request (method, content type, size or body).',
+  PT_ERR_FLUSH: '`flush`: the running agent did not answer in time, or could not send now (the data stays queued).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -25,7 +25,7 @@ function config(...exporters: OtelExporterSettings[]): OtelConfig {
     temporality: 'cumulative',
     exporter,
   }));
-  return { source: 'otel.yaml', readers };
+  return { source: 'otel.yaml', readers, prometheus: [] };
 }
 
 const http = (endpoint: string, loopback: boolean): OtelExporterSettings => ({

@@ -19,7 +19,8 @@ const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
 const SUPPORTED = ['otlp_http', 'console', 'otlp_file/development'];
 const NOT_YET: Record<string, string> = {
   otlp_grpc: 'OTLP over gRPC is not supported; use otlp_http (port 4318) instead',
-  'prometheus/development': 'Prometheus is a pull reader: not supported yet (the dashboard will serve /metrics)',
+  'prometheus/development':
+    'Prometheus scrapes, it is not pushed to: write it as a pull reader (see otel-config/prometheus.yaml)',
 };
 
 export interface ExporterSettingsResult {
@@ -57,7 +58,9 @@ export function exporterSettings(
       message:
         NOT_YET[name] ??
         `unknown exporter ${JSON.stringify(name)}${suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : ''}`,
-      hint: 'this agent supports otlp_http, console and otlp_file/development (see otel-config/README.md)',
+      hint:
+        'a periodic reader of this agent has otlp_http, console or otlp_file/development; a pull reader ' +
+        'prometheus/development (see otel-config/README.md)',
     });
     return result;
   }

@@ -40,6 +40,18 @@ const PERIODIC: Record<string, Ignored> = {
   'max_export_batch_size/development': { why: 'batch size limits are not supported', privacy: false },
 };
 
+const PULL: Record<string, Ignored> = {
+  producers: PERIODIC['producers']!,
+  cardinality_limits: PERIODIC['cardinality_limits']!,
+};
+
+const PROMETHEUS: Record<string, Ignored> = {
+  resource_constant_labels: {
+    why: 'target_info carries the resource (only what the privacy policy builds) once, not as labels on every series',
+    privacy: false,
+  },
+};
+
 const EXPORTER: Record<string, Ignored> = {
   default_histogram_aggregation: { why: 'histogram aggregation is set by the privacy views', privacy: true },
 };
@@ -72,6 +84,13 @@ export function ignoredKeyWarnings(model: ConfigurationModel): PathIssue[] {
     for (const [name, settings] of Object.entries(periodic?.exporter ?? {})) {
       check(settings, EXPORTER, [...at, 'exporter', name]);
     }
+    const pullAt = ['meter_provider', 'readers', index, 'pull'];
+    check(reader.pull, PULL, pullAt);
+    check(reader.pull?.exporter['prometheus/development'], PROMETHEUS, [
+      ...pullAt,
+      'exporter',
+      'prometheus/development',
+    ]);
   }
   return warnings;
 }

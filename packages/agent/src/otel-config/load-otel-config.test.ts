@@ -119,6 +119,92 @@ describe('loadOtelConfig: exporters', () => {
   });
 });
 
+const pull = (settings: string, extra = ''): string =>
+  ['file_format: "1.0"', 'meter_provider:', '  readers:', '    - pull:', extra, `        exporter: ${settings}`]
+    .filter((line) => line !== '')
+    .join('\n');
+
+describe('loadOtelConfig: pull readers (Prometheus)', () => {
+  it('reads prometheus/development with the spec defaults; localhost is 127.0.0.1', async () => {
+    const result = await ok(pull('{ prometheus/development: }'));
+    expect(result.config.readers).toEqual([]);
+    expect(result.config.prometheus).toEqual([{ path: 'meter_provider.readers[0]', host: '127.0.0.1', port: 9464 }]);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('takes host and port as written, IPv6 with or without brackets, next to periodic readers', async () => {
+    const text = [
+      'file_format: "1.0"',
+      'meter_provider:',
+      '  readers:',
+      '    - periodic: { exporter: { console: } }',
+      '    - pull: { exporter: { prometheus/development: { host: "${PROM_HOST}", port: 9465 } } }',
+      '    - pull: { exporter: { prometheus/development: { host: "[::1]", port: 0 } } }',
+      '    - pull: { exporter: { prometheus/development: { host: LocalHost } } }',
+    ].join('\n');
+    const { config } = await ok(text, { PROM_HOST: '192.168.1.5' });
+    expect(config.readers).toHaveLength(1);
+    expect(config.prometheus).toEqual([
+      { path: 'meter_provider.readers[1]', host: '192.168.1.5', port: 9465 },
+      { path: 'meter_provider.readers[2]', host: '::1', port: 0 },
+      { path: 'meter_provider.readers[3]', host: '127.0.0.1', port: 9464 },
+    ]);
+  });
+
+  it('accepts the defaults of the shape options silently and ignores other values with a warning', async () => {
+    const defaults = await ok(
+      pull(
+        '{ prometheus/development: { scope_info_enabled: true, target_info_enabled/development: true, ' +
+          'translation_strategy: underscore_escaping_with_suffixes } }',
+      ),
+    );
+    expect(defaults.warnings).toEqual([]);
+    const result = await ok(
+      pull(
+        '{ prometheus/development: { scope_info_enabled: false, target_info_enabled/development: false, ' +
+          'translation_strategy: no_translation/development, resource_constant_labels: { included: ["*"] } } }',
+        '        producers: [{ opencensus: }]\n        cardinality_limits: { default: 100000 }',
+      ),
+    );
+    const warnings = formatConfigIssues(result.warnings, { severity: 'warning' });
+    const at = 'meter_provider.readers[0].pull';
+    for (const line of [
+      `${at}.exporter.prometheus/development.scope_info_enabled: ignored: otel_scope_name labels are always written`,
+      `${at}.exporter.prometheus/development.target_info_enabled/development: ignored: target_info is always written`,
+      `${at}.exporter.prometheus/development.translation_strategy: ignored: names are always translated as underscore_escaping_with_suffixes`,
+      `${at}.exporter.prometheus/development.resource_constant_labels: ignored: target_info carries the resource`,
+      `${at}.producers: ignored: metric producers would add data`,
+      `${at}.cardinality_limits: ignored: cardinality limits would keep more attribute combinations`,
+    ]) {
+      expect(warnings).toContain(line);
+    }
+    // Only the two keys that would widen what is collected carry the privacy sentence.
+    expect(warnings.split(PRIVACY_STAYS).length - 1).toBe(2);
+    expect(result.config.prometheus).toEqual([{ path: 'meter_provider.readers[0]', host: '127.0.0.1', port: 9464 }]);
+  });
+
+  it('rejects host names, bad ports, other pull exporters, misspelt keys and a reader that is both', async () => {
+    expect(await errors(pull('{ prometheus/development: { host: metrics.example } }'))).toContain(
+      'prometheus/development.host: must be localhost or an IP address of this machine',
+    );
+    expect(await errors(pull('{ prometheus/development: { port: 70000 } }'))).toContain(
+      'prometheus/development.port: must be a port number from 0 to 65535',
+    );
+    expect(await errors(pull('{ prometheus/develpment: {} }'))).toContain(
+      'unknown pull exporter "prometheus/develpment"; did you mean "prometheus/development"?',
+    );
+    expect(await errors(pull('{ prometheus/development: { prot: 9464 } }'))).toContain(
+      'unknown key "prot"; did you mean "port"?',
+    );
+    const both = await errors(
+      'file_format: "1.0"\nmeter_provider:\n  readers:\n' +
+        '    - { periodic: { exporter: { console: } }, pull: { exporter: { prometheus/development: } } }',
+    );
+    expect(both).toContain('meter_provider.readers[0]: must NOT have more than 1 properties');
+    expect(both).toContain('hint: a reader is either periodic or pull: write each as its own entry of readers');
+  });
+});
+
 describe('loadOtelConfig: errors name the file, the place and a fix', () => {
   it('reports YAML syntax errors with line and column', async () => {
     const text = await errors('file_format: "1.0"\nmeter_provider:\n  readers: [\n');
@@ -138,11 +224,10 @@ describe('loadOtelConfig: errors name the file, the place and a fix', () => {
     );
   });
 
-  it('rejects pull readers (Prometheus), gRPC and unknown exporters', async () => {
-    const pull = await errors(
-      'file_format: "1.0"\nmeter_provider:\n  readers:\n    - pull: { exporter: { prometheus/development: {} } }',
+  it('rejects gRPC, unknown exporters, and Prometheus as a periodic exporter', async () => {
+    expect(await errors(reader('{ prometheus/development: {} }'))).toContain(
+      'Prometheus scrapes, it is not pushed to: write it as a pull reader (see otel-config/prometheus.yaml)',
     );
-    expect(pull).toContain('pull readers (Prometheus) are not supported yet');
     expect(await errors(reader('{ otlp_grpc: {} }'))).toContain('OTLP over gRPC is not supported');
     expect(await errors(reader('{ consol: {} }'))).toContain('unknown exporter "consol"; did you mean "console"?');
     expect(await errors(reader('{ console: {}, otlp_http: {} }'))).toContain('add a reader for each further exporter');

@@ -10,7 +10,7 @@ import type { OtelConfigResult } from './types.js';
 
 /**
  * Reads an OpenTelemetry declarative config file (`--otel-config`): parsed and validated by
- * `@opentelemetry/configuration`, then read for the push exporters of `meter_provider.readers`. Keys that
+ * `@opentelemetry/configuration`, then read for the exporters of `meter_provider.readers`. Keys that
  * would widen collection are ignored with a warning. Never throws; nothing is built or opened yet
  * (`buildOtelReaders` does that).
  */
@@ -22,7 +22,7 @@ export async function loadOtelConfig(file: string, env: Env): Promise<OtelConfig
   const readers = readerSettings(parsed.model);
   const warnings = place([...ignoredKeyWarnings(parsed.model), ...readers.warnings], false);
   if (readers.errors.length > 0) return { ok: false, errors: place(readers.errors, true) };
-  return { ok: true, config: { source: file, readers: readers.readers }, warnings };
+  return { ok: true, config: { source: file, readers: readers.readers, prometheus: readers.prometheus }, warnings };
 }
 
 function placeIssue(

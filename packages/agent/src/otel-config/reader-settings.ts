@@ -1,7 +1,8 @@
 import type { ConfigurationModel, MetricReaderConfigModel } from '@opentelemetry/configuration';
 import { formatConfigPath, type PathIssue } from '../config/config-path.js';
 import { exporterSettings } from './exporter-settings.js';
-import type { OtelReaderSettings } from './types.js';
+import { prometheusSettings } from './prometheus-settings.js';
+import type { OtelPrometheusSettings, OtelReaderSettings } from './types.js';
 
 /** The spec's defaults for a periodic reader. */
 const DEFAULT_INTERVAL_MILLIS = 60_000;
@@ -11,13 +12,14 @@ const MIN_INTERVAL_MILLIS = 1_000;
 
 export interface ReaderSettingsResult {
   readers: OtelReaderSettings[];
+  prometheus: OtelPrometheusSettings[];
   errors: PathIssue[];
   warnings: PathIssue[];
 }
 
 /** `meter_provider.readers` to plain reader settings; `disabled: true` yields none. */
 export function readerSettings(model: ConfigurationModel): ReaderSettingsResult {
-  const result: ReaderSettingsResult = { readers: [], errors: [], warnings: [] };
+  const result: ReaderSettingsResult = { readers: [], prometheus: [], errors: [], warnings: [] };
   if (model.disabled === true) {
     result.warnings.push({
       path: ['disabled'],
@@ -32,14 +34,33 @@ export function readerSettings(model: ConfigurationModel): ReaderSettingsResult 
       path: ['meter_provider'],
       at: 'key',
       message: 'the file configures no metric readers, so nothing would be exported',
-      hint: 'add meter_provider.readers with a periodic reader; otel-config/file.yaml is a complete example',
+      hint: 'add meter_provider.readers with a periodic or pull reader; otel-config/file.yaml is a complete example',
     });
   }
   for (const [index, reader] of readers.entries()) {
+    // The schema lets a reader be only one of periodic and pull.
+    if (reader.pull) {
+      const settings = pullReader(reader.pull, index, result);
+      if (settings) result.prometheus.push(settings);
+      continue;
+    }
     const settings = oneReader(reader, index, result);
     if (settings) result.readers.push(settings);
   }
   return result;
+}
+
+/** A pull reader is the agent's own `/metrics` on another address: no interval, cumulative, as Prometheus expects. */
+function pullReader(
+  pull: NonNullable<MetricReaderConfigModel['pull']>,
+  index: number,
+  result: ReaderSettingsResult,
+): OtelPrometheusSettings | undefined {
+  const at = ['meter_provider', 'readers', index];
+  const exporter = prometheusSettings(pull.exporter, [...at, 'pull', 'exporter']);
+  result.errors.push(...exporter.errors);
+  result.warnings.push(...exporter.warnings);
+  return exporter.settings && { path: formatConfigPath(at), ...exporter.settings };
 }
 
 function oneReader(
@@ -48,18 +69,14 @@ function oneReader(
   result: ReaderSettingsResult,
 ): OtelReaderSettings | undefined {
   const at = ['meter_provider', 'readers', index];
-  if (reader.pull) {
-    result.errors.push({
-      path: [...at, 'pull'],
-      at: 'key',
-      message: 'pull readers (Prometheus) are not supported yet: the dashboard will serve /metrics',
-      hint: 'use a periodic reader with otlp_http, console or otlp_file/development',
-    });
-    return undefined;
-  }
   const periodic = reader.periodic;
   if (!periodic) {
-    result.errors.push({ path: at, at: 'value', message: 'has no periodic reader', hint: 'write periodic: { ... }' });
+    result.errors.push({
+      path: at,
+      at: 'value',
+      message: 'has neither a periodic nor a pull reader',
+      hint: 'write periodic: { ... } or pull: { ... }',
+    });
     return undefined;
   }
   const intervalMillis = periodic.interval ?? DEFAULT_INTERVAL_MILLIS;

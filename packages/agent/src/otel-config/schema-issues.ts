@@ -11,6 +11,8 @@ const MESSAGE_HINTS: Record<string, string> = {
   'must NOT have more than 1 properties': 'a reader has exactly one exporter: add a reader for each further exporter',
 };
 
+const READER_HINT = 'a reader is either periodic or pull: write each as its own entry of readers';
+
 /** The keys the schema allows in the objects people edit most, to name the unknown one and a likely fix. */
 const KNOWN_KEYS: Record<string, readonly string[]> = {
   meter_provider: ['readers', 'views', 'exemplar_filter', 'meter_configurator/development'],
@@ -20,6 +22,14 @@ const KNOWN_KEYS: Record<string, readonly string[]> = {
   otlp_http: ['endpoint', 'tls', 'headers', 'headers_list', 'compression', 'timeout', 'encoding', ...EXPORTER_SETTINGS],
   console: EXPORTER_SETTINGS,
   'otlp_file/development': ['output_stream', ...EXPORTER_SETTINGS],
+  'prometheus/development': [
+    'host',
+    'port',
+    'scope_info_enabled',
+    'target_info_enabled/development',
+    'resource_constant_labels',
+    'translation_strategy',
+  ],
   header: ['name', 'value'],
 };
 
@@ -83,7 +93,8 @@ export function schemaIssues(message: string, context: SchemaIssueContext): Conf
         continue;
       }
     }
-    issues.push(issue(path, 'value', text, MESSAGE_HINTS[text] ?? SCHEMA_HINT));
+    const hint = shapeOf(path) === 'reader' && text.startsWith('must NOT have more than') ? READER_HINT : undefined;
+    issues.push(issue(path, 'value', text, hint ?? MESSAGE_HINTS[text] ?? SCHEMA_HINT));
   }
   return issues.length > 0 ? issues : [issue([], 'value', detail || 'invalid file', SCHEMA_HINT)];
 }

@@ -45,10 +45,26 @@ export interface OtelReaderSettings {
   exporter: OtelExporterSettings;
 }
 
+/**
+ * One `meter_provider.readers[i].pull.exporter["prometheus/development"]`: the agent serves `GET /metrics`
+ * (the same privacy-filtered text as the dashboard's `/metrics`) on this address, without a token.
+ */
+export interface OtelPrometheusSettings {
+  /** Where it is in the file, e.g. `meter_provider.readers[1]`; messages about this reader name it. */
+  path: string;
+  /** Bound as written, without brackets; `localhost` (the spec's default) is 127.0.0.1, never every interface. */
+  host: string;
+  /** The spec's default is 9464; 0 binds any free port. */
+  port: number;
+}
+
 export interface OtelConfig {
   /** The file name as given by the caller. */
   source: string;
+  /** The periodic (push) readers: one pipeline each. */
   readers: OtelReaderSettings[];
+  /** The pull readers: one local Prometheus endpoint each, started by the agent next to its dashboard. */
+  prometheus: OtelPrometheusSettings[];
 }
 
 /** Like `ConfigResult`: issues print with `formatConfigIssues`; every error has code PT_ERR_OTEL_CONFIG. */

@@ -7,7 +7,7 @@ import type { AgentConfig } from '../config/types.js';
 import { openOtlpHttpExporter } from '../exporters/otlphttp/create-otlphttp-exporter.js';
 import type { FlushReport } from '../exporters/otlphttp/send-loop.js';
 import { effectiveMode } from '../state/effective-mode.js';
-import { readState } from '../state/telemetry-state.js';
+import { StateWatcher } from '../state/state-watcher.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 import { acquireDataDirLock } from '../store/lock.js';
 import { clusterIdFor } from './cluster-id.js';
@@ -17,10 +17,14 @@ import { destinationOf, recordOutboundAttempt } from './outbound-log.js';
 export const FLUSH_RESULT_FILE = 'flush.json';
 
 export interface FlushResult {
+  /** The agent that answered. */
+  pid: number;
   /** When the agent received the request (ISO). */
   requestedAt: string;
   finishedAt: string;
   exporters: Array<{ id: string; report: FlushReport }>;
+  /** Set when the flush could not run (e.g. the pipelines were being rebuilt): a fixed code. */
+  error?: string;
 }
 
 export async function writeFlushResult(dataDir: string, result: FlushResult): Promise<void> {
@@ -30,7 +34,9 @@ export async function writeFlushResult(dataDir: string, result: FlushResult): Pr
 export async function readFlushResult(dataDir: string): Promise<FlushResult | undefined> {
   try {
     const parsed = JSON.parse(await fs.readFile(path.join(dataDir, FLUSH_RESULT_FILE), 'utf8')) as FlushResult;
-    return typeof parsed.finishedAt === 'string' && Array.isArray(parsed.exporters) ? parsed : undefined;
+    return typeof parsed.finishedAt === 'string' && typeof parsed.pid === 'number' && Array.isArray(parsed.exporters)
+      ? parsed
+      : undefined;
   } catch {
     return undefined;
   }
@@ -54,22 +60,29 @@ export async function flushQueuesWithoutAgent(options: {
   if (sharing.length === 0) return [];
   const lock = await acquireDataDirLock(dataDir, { homedir: options.homedir });
   try {
-    const { state } = await readState(dataDir);
-    const mode = effectiveMode(state, env);
+    // The consent is read again before every request (a `disable` from another terminal while this runs must
+    // stop it at once), as the agent does.
+    const watcher = new StateWatcher({ dataDir, clock, logger, onChange: () => undefined });
+    await watcher.check();
     const { secret } = await loadOrCreateInstallSecret({ dir: dataDir });
     const results: Array<{ id: string; report: FlushReport; blockedBy?: string }> = [];
     for (const [id, exporterConfig] of sharing) {
       if (exporterConfig.type !== 'otlphttp') continue;
       const destination = destinationOf(exporterConfig.endpoint);
-      const blockedBy = !mode.sharingAllowed
-        ? mode.reason
-        : state.consent?.endpoint !== destination
-          ? 'no consent for this endpoint'
-          : undefined;
+      const blockedBy = (): string | undefined => {
+        if (!watcher.isCurrent()) return 'state.json changed while sending';
+        const state = watcher.state;
+        const mode = state ? effectiveMode(state, env) : undefined;
+        if (!state || !mode?.sharingAllowed) return mode?.reason ?? 'mode not read';
+        return state.consent?.endpoint === destination ? undefined : 'no consent for this endpoint';
+      };
       const exporter = await openOtlpHttpExporter(id, exporterConfig, {
         dataDir,
         clusterId: clusterIdFor(secret),
-        gate: () => ({ allowed: blockedBy === undefined, reason: blockedBy ?? 'consented' }),
+        gate: () => {
+          const reason = blockedBy();
+          return { allowed: reason === undefined, reason: reason ?? 'consented' };
+        },
         recordAttempt: (attempt) => recordOutboundAttempt(dataDir, attempt),
         env,
         clock,
@@ -77,7 +90,8 @@ export async function flushQueuesWithoutAgent(options: {
       });
       try {
         const report = await exporter.flush();
-        results.push({ id, report, ...(blockedBy ? { blockedBy } : {}) });
+        const reason = blockedBy();
+        results.push({ id, report, ...(reason ? { blockedBy: reason } : {}) });
       } finally {
         await exporter.shutdown();
       }

@@ -36,7 +36,7 @@ export async function startAgentDashboard(
     startedAt: new Date(backend.startedAtMillis).toISOString(),
     bound: (({ address, family, port }) => ({ address, family, port }))(server.boundAddress()),
   });
-  logger.info('dashboard listening', { url: url.replace(/token=.*$/, 'token=…') });
+  logger.info('dashboard listening', { url: url.replace(/#.*$/, '#token=…') });
   return {
     url,
     async shutdown() {

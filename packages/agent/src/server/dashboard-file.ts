@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../state/atomic-file.js';
 export const DASHBOARD_FILE_NAME = 'dashboard.json';
 
 export interface DashboardFile {
-  /** The URL with this launch's token: it grants the session, hence mode 0600. */
+  /** The URL with this launch's token in its fragment: it grants the API, hence mode 0600. */
   url: string;
   pid: number;
   startedAt: string;

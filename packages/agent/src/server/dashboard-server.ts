@@ -5,7 +5,7 @@ import type { Logger } from '../component/logger.js';
 import { PrismError } from '../errors.js';
 import type { DashboardBackend } from './dashboard-backend.js';
 import { readJsonBody } from './http/json-body.js';
-import { sendError, sendText } from './http/respond.js';
+import { sendError } from './http/respond.js';
 import { overviewRoute } from './routes/api-overview.js';
 import { chartsRoute } from './routes/api-charts.js';
 import { collectedRoute } from './routes/api-collected.js';
@@ -15,11 +15,11 @@ import { modeRoute } from './routes/api-mode.js';
 import { healthzRoute } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 import type { Route } from './routes/route.js';
-import { DEFAULT_DASHBOARD_DIR, NO_SESSION_PAGE, STATIC_FILES, staticRoute } from './routes/static.js';
+import { DEFAULT_DASHBOARD_DIR, STATIC_FILES, staticRoute } from './routes/static.js';
 import { allowedHosts, isAllowedHost, isWildcard } from './security/host-allowlist.js';
 import { allowedOrigins, isAllowedOrigin } from './security/origin-check.js';
 import { setSecurityHeaders } from './security/headers.js';
-import { hasValidToken, newSessionToken, sessionCookie, tokensEqual } from './security/session-token.js';
+import { dashboardUrl, hasValidBearer, newSessionToken } from './security/session-token.js';
 
 export interface DashboardServerOptions {
   /** Without brackets for IPv6. */
@@ -45,8 +45,11 @@ const MAX_CONNECTIONS = 64;
 
 /**
  * The agent's one local HTTP server: the dashboard, its JSON API, `/metrics` and `/healthz`. Every request
- * passes the Host allow-list first (DNS rebinding); everything but `/metrics` and `/healthz` needs this
- * launch's token (cookie or bearer); state changes are POSTs with a JSON body from the dashboard's own origin.
+ * passes the Host allow-list first (DNS rebinding). The page and its static files hold no data and are served
+ * to anyone who passes it; every `/api/*` route needs this launch's token as `Authorization: Bearer` (the page
+ * reads it from the URL's fragment and keeps it in sessionStorage). No cookie is set or read: cookies are shared
+ * by every port of 127.0.0.1, so any local web server the browser visits would receive one. State changes are
+ * POSTs with a JSON body from the dashboard's own origin. `/metrics` and `/healthz` need no token.
  */
 export class DashboardServer implements Component {
   readonly #options: DashboardServerOptions;
@@ -75,12 +78,12 @@ export class DashboardServer implements Component {
     ]);
   }
 
-  /** The URL to open, with this launch's token. */
+  /** The URL to open, with this launch's token in its fragment (`http://127.0.0.1:P/#token=T`). */
   get url(): string {
     const { host } = this.#options;
     const shown = host === '::1' ? '[::1]' : isWildcard(host) || host === 'localhost' ? '127.0.0.1' : host;
     const bracketed = shown.includes(':') && !shown.startsWith('[') ? `[${shown}]` : shown;
-    return `http://${bracketed}:${this.#port}/?token=${this.#token}`;
+    return dashboardUrl(`http://${bracketed}:${this.#port}`, this.#token);
   }
 
   /** The address the socket is bound to (for the test that it is loopback only). */
@@ -170,30 +173,21 @@ export class DashboardServer implements Component {
     const route = this.#routes.get(url.pathname);
     const { backend } = this.#options;
 
-    if (url.pathname === '/' && url.searchParams.has('token') && req.method === 'GET') {
-      const given = url.searchParams.get('token') ?? '';
-      if (tokensEqual(given, this.#token)) {
-        // The token leaves the address bar at once; the cookie carries the session from here on.
-        res.writeHead(303, { Location: '/', 'Set-Cookie': sessionCookie(this.#token), 'Cache-Control': 'no-store' });
-        res.end();
-        return;
-      }
-    }
-    if (route?.session !== false && !hasValidToken(req.headers, this.#token)) {
-      if (url.pathname === '/') sendText(res, 401, 'text/html; charset=utf-8', NO_SESSION_PAGE);
-      else {
-        sendError(
-          res,
-          401,
-          'PT_ERR_DASHBOARD_UNAUTHORIZED',
-          'no valid session: the token is missing or belongs to an earlier run of the agent',
-          'run `prism-telemetry dashboard` and open the URL it prints',
-        );
-      }
+    // The API needs the bearer token; an unknown /api/ path too, so that without it nothing tells what exists.
+    const needsToken = route ? route.session : url.pathname.startsWith('/api/');
+    if (needsToken && !hasValidBearer(req.headers.authorization, this.#token)) {
+      sendError(
+        res,
+        401,
+        'PT_ERR_DASHBOARD_UNAUTHORIZED',
+        'no valid access token: `Authorization: Bearer` is missing, or its token belongs to an earlier run of the agent',
+        'run `prism-telemetry dashboard` and open the URL it prints',
+        { 'WWW-Authenticate': 'Bearer realm="prism-telemetry"' },
+      );
       return;
     }
     // Browsers say where a request comes from. Another site, or another port of this machine (the same
-    // "site" for cookies), gets nothing from the API and the static files, not even the work of answering.
+    // "site"), gets nothing from the API and the static files, not even the work of answering.
     const fetchSite = req.headers['sec-fetch-site'];
     if (url.pathname !== '/' && fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none') {
       sendError(

@@ -98,6 +98,23 @@ describe('grantConsent', () => {
     expect(history[1]).toMatchObject({ receiptId: first.id });
     expect((await readState(dir)).state.consent?.id).toBe(second.id);
   });
+
+  it('replacing a receipt empties the queue: data queued under the old one is never sent under the new', async () => {
+    const dir = await temp();
+    await grant(dir);
+    await mkdir(path.join(dir, 'queue', 'otlphttp'), { recursive: true });
+    await writeFile(path.join(dir, 'queue', 'otlphttp', '0000000000000001.seg'), 'queued under the first receipt');
+    await grant(dir);
+    expect(await readdir(path.join(dir, 'queue'))).toEqual([]);
+  });
+
+  it('a first grant leaves the queue alone (nothing was queued under any consent)', async () => {
+    const dir = await temp();
+    await mkdir(path.join(dir, 'queue'), { recursive: true });
+    await writeFile(path.join(dir, 'queue', 'keep'), 'x');
+    await grant(dir);
+    expect(await readdir(path.join(dir, 'queue'))).toEqual(['keep']);
+  });
 });
 
 describe('revokeConsent and changeMode', () => {

@@ -109,6 +109,9 @@ export async function grantConsent(dataDir: string, options: GrantConsentOptions
     const reason = 'replaced by a new consent';
     await appendConsentEvent(dataDir, { event: 'revoked', at, receiptId: state.consent.id, reason });
   }
+  // Data queued under the replaced receipt (its level, its endpoint) must not go out under the new one, also
+  // when no agent runs now to notice the change; emptied first, so a crash in between leaves nothing to send.
+  if (state.consent) await step('empty the outbound queue in', dataDir, () => purgeOutboundQueue(dataDir));
   await appendConsentEvent(dataDir, { event: 'granted', at, receipt });
   await step('write state in', dataDir, () =>
     updateState(dataDir, (s) => ({ ...s, mode: 'on', modeSince: sinceFor(s, 'on', at), consent: receipt })),

@@ -17,9 +17,11 @@ export function registerDashboard(program: Command, setExit: (code: number) => v
       'after',
       [
         '',
-        'The URL holds a token made when the agent started; opening it sets a session cookie. Anyone with the URL',
-        'can use the dashboard while this agent runs, so do not share it. Exit 1 when no agent runs on the data',
-        'directory, or it runs without a dashboard (telemetry.dashboard.enabled: false, or its port was taken).',
+        'The URL (http://127.0.0.1:PORT/#token=...) holds a token made when the agent started, after the #: the',
+        'browser never sends that part to any server. The page keeps the token for its tab and sends it with each',
+        'API call (Authorization: Bearer); no cookie is used. Anyone with the URL can use the dashboard while this',
+        'agent runs, so do not share it. Exit 1 when no agent runs on the data directory, or it runs without a',
+        'dashboard (telemetry.dashboard.enabled: false, or its port was taken).',
       ].join('\n'),
     )
     .action(async (options: { config?: string; dataDir?: string; json?: boolean }) => {

@@ -65,7 +65,17 @@ export function registerFlush(program: Command, setExit: (code: number) => void)
           const deadline = requestedAt + timeoutSeconds * 1000;
           for (;;) {
             const result = await readFlushResult(ctx.dataDir);
-            if (result && Date.parse(result.requestedAt) >= requestedAt - 1000) {
+            // Only this agent's answer to this request: an older flush.json, or one another agent left, is not it.
+            if (result && result.pid === agent.pid && Date.parse(result.requestedAt) >= requestedAt) {
+              if (result.error) {
+                throw new PrismError(
+                  'PT_ERR_FLUSH',
+                  `the agent (pid ${agent.pid}) could not send now (${result.error})`,
+                  {
+                    hint: 'try again in a moment; `prism-telemetry status` shows the queue',
+                  },
+                );
+              }
               exporters = result.exporters;
               break;
             }

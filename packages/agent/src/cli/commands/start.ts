@@ -52,8 +52,29 @@ export function registerStart(program: Command, setExit: (code: number) => void)
         logger: createStderrLogger(),
         ...(options.dataDir ? { dataDirFlag: options.dataDir } : {}),
       });
+      const started = agent.start();
+      // `prism-telemetry flush` signals SIGUSR2 as soon as the lock is taken, which may be before start-up ends:
+      // the handler is in place first (SIGUSR2's default action would end the process), and waits for it.
+      process.on('SIGUSR2', () => {
+        const requestedAt = new Date().toISOString();
+        void started
+          .then(() => agent.flushQueues())
+          .then(
+            (exporters) => ({ exporters }),
+            (error: unknown) => ({ exporters: [], error: error instanceof PrismError ? error.code : 'flush_failed' }),
+          )
+          .then((outcome) =>
+            writeFlushResult(agent.info?.dataDir ?? '', {
+              pid: process.pid,
+              requestedAt,
+              finishedAt: new Date().toISOString(),
+              ...outcome,
+            }),
+          )
+          .catch((error: unknown) => void reportError(error));
+      });
       try {
-        await agent.start();
+        await started;
       } catch (error) {
         const code = reportError(error);
         setExit(error instanceof PrismError && error.code === 'PT_ERR_OTEL_CONFIG' ? EXIT_INVALID : code);
@@ -101,16 +122,6 @@ export function registerStart(program: Command, setExit: (code: number) => void)
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
-        // `prism-telemetry flush`: collect and send the sharing queues now, then say what happened in flush.json.
-        process.on('SIGUSR2', () => {
-          const requestedAt = new Date().toISOString();
-          void agent
-            .flushQueues()
-            .then((exporters) =>
-              writeFlushResult(info.dataDir, { requestedAt, finishedAt: new Date().toISOString(), exporters }),
-            )
-            .catch((error: unknown) => void reportError(error));
-        });
       });
       clearInterval(keepAlive);
     });

@@ -5,7 +5,7 @@ import { CATEGORIES, type Category } from '@prism-telemetry/privacy';
 import { readStateForReport } from '../../state/consent.js';
 import { effectiveMode } from '../../state/effective-mode.js';
 import { lastSend, readOutboundAttempts } from '../../state/outbound-log.js';
-import type { ConsentReceipt } from '../../state/types.js';
+import type { ConsentReceipt, EffectiveMode } from '../../state/types.js';
 import { displayPath } from '../../store/display-path.js';
 import { dataDirError, errorCode } from '../../store/fs-error.js';
 import { LOCK_FILE_NAME } from '../../store/layout.js';
@@ -36,7 +36,7 @@ const DAY_MILLIS = 86_400_000;
  *   dataDirExists, categories [{category, files, bytes, retentionDays}], totalBytes, maxTotalBytes,
  *   consent (the receipt or null), lastSend ({at, destination, bytes, purpose} or null), outboundAttempts (count),
  *   agent {running, pid (of the running agent, else null), startedAt (or null)}, stateMovedAside (or null),
- *   sharing [{exporter, destination, level, levelCap, queue (stats or null)}].
+ *   sharing [{exporter, destination, level, levelCap, notSending (reason or null), queue (stats or null)}].
  */
 export interface StatusReport {
   mode: string;
@@ -66,14 +66,18 @@ export interface SharingExporterStatus {
   level: PrivacyLevel | null;
   /** The exporter's own `privacy_level`, or null. */
   levelCap: PrivacyLevel | null;
+  /** Null while this exporter may send; otherwise why not (mode, DO_NOT_TRACK, consent for another endpoint). */
+  notSending: string | null;
   /** The queue's stats as the agent last wrote them; null when nothing was ever queued. */
   queue: QueueStats | null;
 }
 
 async function sharingStatus(
   ctx: CliContext,
-  consentLevel: PrivacyLevel | undefined,
+  consent: ConsentReceipt | undefined,
+  effective: EffectiveMode,
 ): Promise<SharingExporterStatus[]> {
+  const consentLevel = consent?.level;
   const out: SharingExporterStatus[] = [];
   for (const [id, exporter] of Object.entries(ctx.config.exporters)) {
     if (exporter.type !== 'otlphttp') continue;
@@ -83,6 +87,11 @@ async function sharingStatus(
       destination: destinationOf(exporter.endpoint),
       level: consentLevel ? (cap ? narrowerLevel(consentLevel, cap) : consentLevel) : null,
       levelCap: cap ?? null,
+      notSending: !effective.sharingAllowed
+        ? effective.reason
+        : consent?.endpoint !== destinationOf(exporter.endpoint)
+          ? 'the consent receipt names another endpoint'
+          : null,
       queue: (await readQueueStats(exporterQueueDir(ctx.dataDir, id))) ?? null,
     });
   }
@@ -159,7 +168,7 @@ export async function collectStatus(ctx: CliContext): Promise<StatusReport> {
     outboundAttempts: attempts.length,
     agent: await runningAgent(ctx.dataDir),
     stateMovedAside: movedAside ?? null,
-    sharing: await sharingStatus(ctx, state.consent?.level).catch(io('read the outbound queue in')),
+    sharing: await sharingStatus(ctx, state.consent, effective).catch(io('read the outbound queue in')),
   };
 }
 
@@ -190,7 +199,8 @@ function formatStatus(r: StatusReport): string {
   for (const sh of r.sharing) {
     lines.push(
       `sharing:       ${sh.exporter} -> ${sh.destination}, level ${sh.level ?? 'none (no consent)'}` +
-        (sh.levelCap ? ` (exporter capped at ${sh.levelCap})` : ''),
+        (sh.levelCap ? ` (exporter capped at ${sh.levelCap})` : '') +
+        (sh.notSending ? `; not sending: ${sh.notSending}` : ''),
     );
     const q = sh.queue;
     if (!q) {
@@ -228,7 +238,7 @@ export function registerStatus(program: Command, setExit: (code: number) => void
         'sharingLevel, dataDir, dataDirSource, dataDirExists, categories [{category, files, bytes,',
         'retentionDays}], totalBytes, maxTotalBytes, consent (receipt or null), lastSend ({at, destination,',
         'bytes, purpose} or null), outboundAttempts, agent {running, pid, startedAt}, stateMovedAside,',
-        'sharing [{exporter, destination, level, levelCap, queue {depthRecords, depthBytes, oldestEnqueuedAt,',
+        'sharing [{exporter, destination, level, levelCap, notSending (reason or null), queue {depthRecords, depthBytes, oldestEnqueuedAt,',
         'lastSuccessAt, lastError {at, reason}, diskFull, counts {sentBatches, sentRecords, sentPoints, retries,',
         'rejectedPoints, possibleDuplicates, dropped {overflow, expired, corrupt, disk_full, write_failed,',
         'rejected, revoked}}} or null}].',

@@ -12,13 +12,13 @@ export interface QueuedExporterOptions {
   logger: Logger;
 }
 
+/** Everything to open the queue and build its send loop (the loop's `queue` is the opened one). */
+export type OpenQueuedExporterOptions = DurableQueueOptions & Omit<SendLoopOptions, 'queue'>;
+
 /**
  * Why an export was not queued, as the error's `name` and `message`: a fixed code, safe for logs and the
  * outbound log (`disk_full`, `write_failed`, `too_large`, `closed`, `revoked`, `serialize_failed`).
  */
-/** Everything to open the queue and build its send loop (the loop's `queue` is the opened one). */
-export type OpenQueuedExporterOptions = DurableQueueOptions & Omit<SendLoopOptions, 'queue'>;
-
 export class QueueAppendError extends Error {
   readonly reason: AppendFailure | 'serialize_failed';
   constructor(reason: AppendFailure | 'serialize_failed') {
@@ -88,7 +88,6 @@ export class QueuedExporter implements PushMetricExporter {
     );
   }
 
-  /** Sends what is queued now (respecting the gate). */
   /**
    * Exported data is already durable in the queue, which is all a reader's flush (or shutdown) needs: waiting
    * here for the endpoint would hold SIGTERM through every retry of an outage. Sending is started, not awaited;
@@ -99,6 +98,7 @@ export class QueuedExporter implements PushMetricExporter {
     return Promise.resolve();
   }
 
+  /** Sends what is queued now (respecting the gate) and reports what happened. */
   flush(): Promise<FlushReport> {
     return this.#options.loop.flushNow();
   }

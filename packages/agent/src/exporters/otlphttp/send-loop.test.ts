@@ -5,6 +5,7 @@ import type { OutboundAttempt } from '../../state/types.js';
 import { otlpRecords, partialSuccess, startSink, type CollectSink } from './queue/collect-sink.test.helper.js';
 import { openQueue, queueDir, range } from './queue/queue.test.helper.js';
 import { createHttpSender } from './sender/http-sender.js';
+import type { Sender } from './sender/types.js';
 import { backoffMillis, SendLoop, type FlushReport } from './send-loop.js';
 
 const sinks: CollectSink[] = [];
@@ -12,7 +13,9 @@ afterEach(async () => {
   for (const sink of sinks.splice(0)) await sink.close();
 });
 
-async function setup(options: { batchRecords?: number; maxRetries?: number } = {}) {
+async function setup(
+  options: { batchRecords?: number; maxRetries?: number; wrapSender?: (sender: Sender) => Sender } = {},
+) {
   const clock = new ManualClock();
   const dir = await queueDir();
   const { queue } = await openQueue(dir, { clock });
@@ -32,7 +35,7 @@ async function setup(options: { batchRecords?: number; maxRetries?: number } = {
   });
   const loop = new SendLoop({
     queue,
-    sender,
+    sender: options.wrapSender ? options.wrapSender(sender) : sender,
     gate: () => {
       gate.checks++;
       return { allowed: gate.allowed, reason: gate.allowed ? 'consented' : 'revoked' };
@@ -96,6 +99,25 @@ describe('SendLoop', () => {
     expect(attempts.map((a) => a.result)).toEqual(['sent', 'sent', 'sent']);
     expect(attempts.every((a) => a.bytes > 0 && a.destination === sink.url && a.purpose === 'collect')).toBe(true);
     expect(queue.stats()).toMatchObject({ depthRecords: 0, lastSuccessAt: new Date(clock.now()).toISOString() });
+    await loop.shutdown();
+  });
+
+  it('a sender that throws gives the lease back: the next cycle sends the batch', async () => {
+    let throws = 1;
+    const { loop, enqueue, sink, queue, clock, logger } = await setup({
+      wrapSender: (sender) => ({
+        send: (body, signal) => (throws-- > 0 ? Promise.reject(new Error('boom')) : sender.send(body, signal)),
+        close: () => sender.close?.(),
+      }),
+    });
+    await enqueue(range(1, 3));
+    expect(await flushOnClock(loop, clock)).toMatchObject({ sentRecords: 0, remainingRecords: 3 });
+    expect(logger.lines.join('')).toContain('send cycle failed');
+    // Before the fix the lease stayed held and every later take() threw "one lease at a time".
+    expect(await flushOnClock(loop, clock)).toMatchObject({ sentRecords: 3, remainingRecords: 0, stoppedBy: 'empty' });
+    expect(sink.accepted).toEqual([[1, 2, 3]]);
+    // Thrown mid-send: the endpoint may have had the batch, so it went out again as a possible duplicate.
+    expect(queue.stats().counts.possibleDuplicates).toBe(3);
     await loop.shutdown();
   });
 

@@ -171,7 +171,14 @@ export class SendLoop implements Component {
       if (!this.#options.gate().allowed) return 'gate';
       const lease = await queue.take(batchRecords, maxBatchBytes);
       if (!lease) return this.#stopped ? 'shutdown' : 'empty';
-      const end = await this.#send(lease);
+      let end: CycleEnd | undefined;
+      try {
+        end = await this.#send(lease);
+      } catch (error) {
+        // A lease left held would make every later take() throw: the batch goes back, possibly sent.
+        queue.release(lease, { answered: false });
+        throw error;
+      }
       if (end !== undefined) return end;
     }
   }

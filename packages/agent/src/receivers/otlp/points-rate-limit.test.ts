@@ -19,12 +19,21 @@ describe('PointsRateLimit', () => {
     const clock = new ManualClock();
     const limit = new PointsRateLimit(100, clock);
     expect(limit.admit()).toEqual({ ok: true });
-    limit.charge(350);
-    // 250 points of debt at 100/s: the bucket holds something again after 2.51 s.
-    expect(limit.admit()).toEqual({ ok: false, retryAfterSeconds: 3 });
-    clock.advance(2_000);
+    limit.charge(150);
+    // 50 points of debt at 100/s: the bucket holds a point again after 0.51 s.
     expect(limit.admit()).toEqual({ ok: false, retryAfterSeconds: 1 });
-    clock.advance(600);
+    clock.advance(400);
+    expect(limit.admit().ok).toBe(false);
+    clock.advance(200);
+    expect(limit.admit()).toEqual({ ok: true });
+  });
+
+  it('owes at most one second of points: one huge request does not lock everyone out for long', () => {
+    const clock = new ManualClock();
+    const limit = new PointsRateLimit(100, clock);
+    limit.charge(1_000_000);
+    expect(limit.admit()).toEqual({ ok: false, retryAfterSeconds: 2 });
+    clock.advance(2_010);
     expect(limit.admit()).toEqual({ ok: true });
   });
 

@@ -7,7 +7,7 @@ export type RateAdmission = { ok: true } | { ok: false; retryAfterSeconds: numbe
  * point (decided from the headers, so a refused body is never read or decoded); its points are charged once
  * it is decoded, and may take the bucket below zero: a request larger than a second's worth still passes when
  * the sender has been quiet, and the senders after it wait until the debt is paid. The bucket holds at most one
- * second's worth, so a quiet minute does not let a flood through.
+ * second's worth, so a quiet minute does not let a flood through, and owes at most one second's worth.
  */
 export class PointsRateLimit {
   readonly #pointsPerSecond: number;
@@ -33,7 +33,8 @@ export class PointsRateLimit {
   /** Takes the points of an admitted request out of the bucket. */
   charge(points: number): void {
     this.#refill();
-    this.#tokens -= points;
+    // Debt is capped at one second's worth: one huge request must not lock every client out for minutes.
+    this.#tokens = Math.max(this.#tokens - points, -this.#pointsPerSecond);
   }
 
   #refill(): void {

@@ -12,7 +12,11 @@ export interface RouteContext {
 
 export interface Route {
   method: 'GET' | 'POST';
-  /** False for /healthz and /metrics: scrapers have no session (the Host check still applies). */
+  /**
+   * True for `/api/*`: the request must carry `Authorization: Bearer <token>`. False for /healthz and /metrics
+   * (scrapers have no token) and for the page and its static files (they hold no data); the Host check applies
+   * to all.
+   */
   session: boolean;
   handle(context: RouteContext): Promise<void>;
 }

@@ -38,10 +38,11 @@ function resolveFile(entry: StaticFile, dashboardDir: string): string | undefine
   }
 }
 
+/** The page and its scripts and styles: no data in them, so no token (the API calls they make need it). */
 export function staticRoute(entry: StaticFile, dashboardDir: string): Route {
   return {
     method: 'GET',
-    session: true,
+    session: false,
     async handle({ res }) {
       const file = resolveFile(entry, dashboardDir);
       const body = file === undefined ? undefined : await readFile(file).catch(() => undefined);
@@ -53,11 +54,3 @@ export function staticRoute(entry: StaticFile, dashboardDir: string): Route {
     },
   };
 }
-
-/** What `/` shows without a session: where to get the link, and nothing else. */
-export const NO_SESSION_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Prism Telemetry</title></head>
-<body><h1>Prism Telemetry dashboard</h1>
-<p>This page needs the link with its access token. Run <code>prism-telemetry dashboard</code> and open the URL it
-prints (a new token is made each time the agent starts).</p></body></html>
-`;

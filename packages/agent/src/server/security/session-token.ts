@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const SESSION_COOKIE = 'prism_session';
 export const TOKEN_BYTES = 32;
 
 /** A fresh token per launch: 32 random bytes, base64url. */
@@ -15,30 +14,24 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** `HttpOnly` keeps it from scripts; `SameSite=Strict` keeps other sites' requests from carrying it. */
-export function sessionCookie(token: string): string {
-  return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+/**
+ * The URL to open: the token goes in the fragment, which the browser never sends to any server (not in the
+ * request, not in `Referer`, not in a server log); the page reads it and keeps it in its own `sessionStorage`.
+ */
+export function dashboardUrl(origin: string, token: string): string {
+  return `${origin}/#token=${token}`;
 }
 
-/** The session token a request carries: its cookie, or `Authorization: Bearer` for scripts. */
-export function presentedTokens(headers: {
-  cookie?: string | undefined;
-  authorization?: string | undefined;
-}): string[] {
-  const found: string[] = [];
-  const auth = headers.authorization;
-  if (auth?.startsWith('Bearer ')) found.push(auth.slice('Bearer '.length).trim());
-  for (const part of (headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) found.push(part.slice(eq + 1).trim());
-  }
-  return found;
-}
+const BEARER = /^Bearer +([A-Za-z0-9._~+/=-]+) *$/i;
 
-export function hasValidToken(
-  headers: { cookie?: string | undefined; authorization?: string | undefined },
-  token: string,
-): boolean {
-  // Every candidate is compared, so the time taken does not tell which one matched.
-  return presentedTokens(headers).reduce((ok, candidate) => tokensEqual(candidate, token) || ok, false);
+/**
+ * The one credential the API accepts: `Authorization: Bearer <token>`, which a browser only sends when the
+ * dashboard's own script adds it. Never a cookie: cookies are not port-scoped, so every web server on any port
+ * of 127.0.0.1 the browser visits would receive one. A repeated or malformed header counts as none.
+ */
+export function hasValidBearer(authorization: string | string[] | undefined, token: string): boolean {
+  const given = typeof authorization === 'string' ? (BEARER.exec(authorization)?.[1] ?? '') : '';
+  // Compared even when absent, so the time taken does not tell a missing token from a wrong one.
+  const equal = tokensEqual(given, token);
+  return given !== '' && equal;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CURSOR_FILE, decodeCursor } from './cursor.js';
 import { HEADER_BYTES } from './record-codec.js';
+import { nodeQueueFs, type QueueFs } from './queue-fs.js';
 import { STATS_FILE, parseQueueStats } from './stats-file.js';
 import { diskFullFs, drain, idOf, openQueue, payloadOf, queueDir, range, segmentFiles } from './queue.test.helper.js';
 
@@ -207,6 +208,46 @@ describe('DurableQueue', () => {
     const reopened = (await openQueue(dir, { clock })).queue;
     expect(await drain(reopened)).toEqual([42]);
     await reopened.close();
+  });
+
+  it('a purge or close while a take opens a segment leaks no descriptor and takes nothing', async () => {
+    for (const stop of ['purge', 'close'] as const) {
+      const open = new Set<number>();
+      let opening: (() => void) | undefined;
+      const fs: QueueFs = {
+        ...nodeQueueFs,
+        async openRead(file) {
+          const fd = await nodeQueueFs.openRead(file);
+          open.add(fd);
+          await new Promise<void>((resolve) => (opening = resolve));
+          return fd;
+        },
+        async close(fd) {
+          open.delete(fd);
+          return nodeQueueFs.close(fd);
+        },
+      };
+      const dir = await queueDir();
+      const { queue, clock } = await openQueue(dir, { fs });
+      for (const n of range(1, 3)) await queue.append(payloadOf(n), { points: 1 });
+      const taking = queue.take(10);
+      while (!opening) await new Promise((resolve) => setTimeout(resolve, 1));
+      const stopping = stop === 'purge' ? queue.purge() : queue.close();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      opening();
+      expect(await taking).toBeUndefined();
+      await stopping;
+      await queue.close();
+      expect([stop, open.size]).toEqual([stop, 0]);
+      const reopened = (await openQueue(dir, { clock })).queue;
+      const expected = stop === 'purge' ? { depthRecords: 0 } : { depthRecords: 3 };
+      expect(reopened.stats()).toMatchObject({
+        ...expected,
+        counts: { possibleDuplicates: 0, dropped: { corrupt: 0 } },
+      });
+      if (stop === 'close') expect((await reopened.take(10))?.records.every((r) => !r.uncertain)).toBe(true);
+      await reopened.close();
+    }
   });
 
   it('writes the cursor atomically with a checksum', async () => {

@@ -108,6 +108,10 @@ export class DurableQueue {
   #draining: Promise<void> | undefined;
   #purging: Promise<void> | undefined;
   #closed = false;
+  /** The take under way, awaited by `close` before it closes the files that take reads. */
+  #taking: Promise<Lease | undefined> | undefined;
+  /** The cursor's head stays at or below this: a segment left unread at recovery (an I/O error) holds records. */
+  #headLimit: number | undefined;
   #counts: QueueCounts = zeroCounts();
   #lastSuccessAt: number | undefined;
   #lastError: { at: number; reason: string } | undefined;
@@ -164,6 +168,7 @@ export class DurableQueue {
     this.#nextSeq = recovered.nextSeq;
     this.#consumed = recovered.consumed;
     this.#uncertain = recovered.uncertain;
+    this.#headLimit = recovered.unreadFrom;
     this.#counts.dropped.corrupt += recovered.corrupt;
     if (recovered.corrupt > 0 || recovered.cursorCorrupt) {
       await this.#writeCursor();
@@ -338,9 +343,19 @@ export class DurableQueue {
    * payloads read and checksums verified; a damaged record is dropped and counted `corrupt`. The lease is
    * marked in flight in the cursor before this resolves. One lease at a time; undefined when the queue is empty.
    */
-  async take(maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<Lease | undefined> {
-    if (this.#lease || this.#leased.length > 0) throw new Error('otlphttp queue: one lease at a time');
-    if (this.#closed) return undefined;
+  take(maxRecords: number, maxBytes = Number.POSITIVE_INFINITY): Promise<Lease | undefined> {
+    if (this.#lease || this.#leased.length > 0 || this.#taking) {
+      return Promise.reject(new Error('otlphttp queue: one lease at a time'));
+    }
+    if (this.#closed) return Promise.resolve(undefined);
+    const taking = this.#take(maxRecords, maxBytes).finally(() => {
+      this.#taking = undefined;
+    });
+    this.#taking = taking;
+    return taking;
+  }
+
+  async #take(maxRecords: number, maxBytes: number): Promise<Lease | undefined> {
     this.sweepExpired();
     const generation = this.#generation;
     const taking = this.#leased;
@@ -354,6 +369,12 @@ export class DurableQueue {
       taking.push(entry);
       const payload = await this.#readPayload(entry);
       if (generation !== this.#generation) return undefined;
+      if (this.#closed) {
+        // Closing while a record was read: nothing was taken (the read may have been cut short by the close).
+        this.#live.unshiftAll(this.#leased);
+        this.#leased = [];
+        return undefined;
+      }
       if (!payload) {
         taking.pop();
         this.#consume(entry, 'corrupt');
@@ -386,10 +407,21 @@ export class DurableQueue {
   }
 
   async #readPayload(entry: QueueEntry): Promise<Uint8Array | undefined> {
+    const { segment } = entry;
     try {
-      entry.segment.readFd ??= await this.#fs.openRead(entry.segment.file);
+      let fd = segment.readFd;
+      if (fd === undefined) {
+        const generation = this.#generation;
+        const opened = await this.#fs.openRead(segment.file);
+        if (generation !== this.#generation || this.#closed) {
+          // A purge or close ran meanwhile and forgot this segment: the descriptor would never be closed.
+          await this.#fs.close(opened).catch(() => undefined);
+          return undefined;
+        }
+        segment.readFd = fd = opened;
+      }
       const payload = Buffer.allocUnsafe(entry.length);
-      const n = await readFully(this.#fs, entry.segment.readFd, payload, entry.offset + HEADER_BYTES);
+      const n = await readFully(this.#fs, fd, payload, entry.offset + HEADER_BYTES);
       return n === entry.length && crc32(payload) === entry.payloadCrc ? payload : undefined;
     } catch (error) {
       this.#options.logger.warn('otlphttp queue: cannot read a record', { error: errorCode(error) });
@@ -444,9 +476,15 @@ export class DurableQueue {
 
   #writeCursor(): Promise<void> {
     this.#cursorWrite = this.#cursorWrite.then(async () => {
-      const head = this.#leased[0]?.seq ?? this.#live.peek()?.seq ?? this.#nextSeq;
+      const head = Math.min(
+        this.#leased[0]?.seq ?? this.#live.peek()?.seq ?? this.#nextSeq,
+        this.#headLimit ?? Infinity,
+      );
       this.#consumed.deleteBelow(head);
       this.#uncertain.deleteBelow(head);
+      const deletions = this.#deletable.splice(0);
+      // Damage recovery could not repair goes with its file: counted in the cursor written before the deletion.
+      for (const segment of deletions) this.#countUnrepaired(segment);
       const content = encodeCursor({
         head,
         next: this.#nextSeq,
@@ -454,7 +492,6 @@ export class DurableQueue {
         uncertain: this.#uncertain,
         counts: this.#counts,
       });
-      const deletions = this.#deletable.splice(0);
       this.#cursorDirty = false;
       try {
         await this.#fs.mkdir(this.#options.dir);
@@ -474,6 +511,12 @@ export class DurableQueue {
       for (const segment of deletions) await this.#deleteSegment(segment);
     });
     return this.#cursorWrite;
+  }
+
+  #countUnrepaired(segment: QueueSegment): void {
+    if (segment.live > 0 || !segment.unrepaired) return;
+    this.#counts.dropped.corrupt += segment.unrepaired;
+    segment.unrepaired = undefined;
   }
 
   async #deleteSegment(segment: QueueSegment): Promise<void> {
@@ -507,9 +550,14 @@ export class DurableQueue {
       this.#active = undefined;
       if (active) await this.#fs.close(active.fd).catch(() => undefined);
       const { dir } = this.#options;
-      for (const segment of this.#segments) await closeQuietly(this.#fs, segment);
+      for (const segment of this.#segments) {
+        await closeQuietly(this.#fs, segment);
+        // Its damaged records are lost to the damage, not to the revocation.
+        if (segment.unrepaired) this.#counts.dropped.corrupt += segment.unrepaired;
+      }
       this.#segments = [];
       this.#deletable = [];
+      this.#headLimit = undefined;
       const names = await this.#fs.readdir(dir);
       for (const name of names) {
         if (segmentFirstSeq(name) !== undefined) await this.#fs.unlink(path.join(dir, name));
@@ -541,6 +589,8 @@ export class DurableQueue {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // A take reads through descriptors closed below: a closed descriptor's number can be reused at once.
+    await this.#taking?.catch(() => undefined);
     while (this.#purging) await this.#purging;
     await this.#draining;
     await this.checkpoint();

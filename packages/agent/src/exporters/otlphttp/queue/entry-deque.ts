@@ -17,6 +17,11 @@ export interface QueueSegment {
   file: string;
   live: number;
   readFd: number | undefined;
+  /**
+   * Records lost to damage that recovery could not cut out (an I/O error during the repair): counted as
+   * `corrupt` once the file is deleted, or when a later start repairs it, so never twice.
+   */
+  unrepaired?: number;
 }
 
 /** A FIFO of entries in sequence order; `shift` is O(1) and leased entries go back to the front. */

@@ -6,14 +6,15 @@ import { computeQueueDepth } from '../queue-stats.js';
 import { CURSOR_FILE } from './cursor.js';
 import { HEADER_BYTES } from './record-codec.js';
 import { CORRUPT_DIR } from './recover-queue.js';
-import { drain, openQueue, payloadOf, queueDir, range, segmentFiles } from './queue.test.helper.js';
+import { nodeQueueFs, type QueueFs } from './queue-fs.js';
+import { diskFullFs, drain, openQueue, payloadOf, queueDir, range, segmentFiles } from './queue.test.helper.js';
 
 const FRAME = HEADER_BYTES + 100;
 
 /** A queue of records 1..count in one segment, closed; returns its directory and segment path. */
-async function closedQueue(count: number): Promise<{ dir: string; segment: string }> {
+async function closedQueue(count: number, segmentMaxBytes?: number): Promise<{ dir: string; segment: string }> {
   const dir = await queueDir();
-  const { queue } = await openQueue(dir);
+  const { queue } = await openQueue(dir, { segmentMaxBytes });
   for (const n of range(1, count)) await queue.append(payloadOf(n), { points: 1 });
   await queue.close();
   const [name] = await segmentFiles(dir);
@@ -51,6 +52,82 @@ describe('queue recovery', () => {
     const again = (await openQueue(dir)).queue;
     expect(again.stats().counts.dropped.corrupt).toBe(1);
     expect(await drain(again)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    await again.close();
+  });
+
+  it('a full disk during the repair: the intact records stay queued in place, nothing is moved aside', async () => {
+    const { dir, segment } = await closedQueue(10);
+    await flipByte(segment, 4 * FRAME + 9); // record 5's header
+    const fs = diskFullFs();
+    fs.full = true;
+    const { queue, logger } = await openQueue(dir, { fs });
+    expect(queue.stats().depthRecords).toBe(9);
+    expect(await readdir(dir)).not.toContain(CORRUPT_DIR);
+    // No partial copy left behind, and the damage is still there to repair.
+    expect(await segmentFiles(dir)).toEqual([path.basename(segment)]);
+    expect(logger.lines.join('')).toContain('ENOSPC');
+    // Not counted yet: the damage is counted once it is cut out, so a retried repair never counts it twice.
+    expect(queue.stats().counts.dropped.corrupt).toBe(0);
+    await queue.close();
+
+    fs.full = false;
+    const again = (await openQueue(dir, { fs })).queue;
+    expect(again.stats()).toMatchObject({ depthRecords: 9, counts: { dropped: { corrupt: 1 } } });
+    expect(await segmentFiles(dir)).toHaveLength(2);
+    expect(await drain(again)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    await again.close();
+    expect((await openQueue(dir)).queue.stats().counts.dropped.corrupt).toBe(1);
+  });
+
+  it('a full disk during the repair: the records are sent from the damaged file, its damage counted once', async () => {
+    const { dir, segment } = await closedQueue(10);
+    await flipByte(segment, 4 * FRAME + 9);
+    const fs = diskFullFs();
+    fs.full = true;
+    const { queue } = await openQueue(dir, { fs });
+    expect(await drain(queue)).toEqual([1, 2, 3, 4, 6, 7, 8, 9, 10]);
+    fs.full = false;
+    await queue.checkpoint();
+    expect(await segmentFiles(dir)).toEqual([]);
+    expect(queue.stats().counts.dropped.corrupt).toBe(1);
+    await queue.close();
+    const again = (await openQueue(dir)).queue;
+    expect(again.stats()).toMatchObject({ depthRecords: 0, counts: { dropped: { corrupt: 1 } } });
+    await again.close();
+  });
+
+  it('a segment that cannot be read (EIO) is left in place, uncounted, and read at the next start', async () => {
+    const { dir } = await closedQueue(20, 1024);
+    const [first, ...rest] = await segmentFiles(dir);
+    expect(rest.length).toBeGreaterThan(0);
+    const failing = new Set<number>();
+    const fs: QueueFs = {
+      ...nodeQueueFs,
+      async openReadWrite(file) {
+        const fd = await nodeQueueFs.openReadWrite(file);
+        if (path.basename(file) === first) failing.add(fd);
+        return fd;
+      },
+      async read(fd, into, position) {
+        if (failing.has(fd)) throw Object.assign(new Error('EIO'), { code: 'EIO' });
+        return nodeQueueFs.read(fd, into, position);
+      },
+      async close(fd) {
+        failing.delete(fd);
+        return nodeQueueFs.close(fd);
+      },
+    };
+    const { queue } = await openQueue(dir, { fs, segmentMaxBytes: 1024 });
+    const later = await drain(queue);
+    expect(later[0]).toBeGreaterThan(1);
+    expect(queue.stats().counts.dropped.corrupt).toBe(0);
+    await queue.close();
+    expect(await readdir(dir)).not.toContain(CORRUPT_DIR);
+
+    // The cursor did not move past the unread segment: its records are all there at the next start.
+    const again = (await openQueue(dir, { segmentMaxBytes: 1024 })).queue;
+    expect(await drain(again)).toEqual(range(1, later[0]! - 1));
+    expect(again.stats().counts.dropped.corrupt).toBe(0);
     await again.close();
   });
 

@@ -29,6 +29,13 @@ export interface QueueCounts {
   rejectedPoints: number;
   /** Records sent again after a crash or an unanswered request: the endpoint may have them twice. */
   possibleDuplicates: number;
+  /**
+   * Records dropped, by reason. `corrupt` counts records where the damage leaves a way to tell how many: one per
+   * record whose payload fails its checksum when read, one per intact header in a segment moved aside; where
+   * it does not (a damaged header, a torn tail, a file of garbage) each damaged region counts as one record,
+   * though it may have held more. Damage recovery could not cut out (an I/O error during the repair) is
+   * counted once the repair succeeds at a later start, or once its segment is deleted.
+   */
   dropped: Record<DropReason, number>;
 }
 
