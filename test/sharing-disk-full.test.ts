@@ -86,10 +86,12 @@ describe('a full disk under the sharing queue (real tmpfs)', () => {
     // Fill the disk: what is left is smaller than one queued batch.
     const filler = path.join(mountpoint, 'filler');
     spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=4k', 'count=1000'], { stdio: 'ignore' });
-    await waitFor(async () => (await queue())?.diskFull === true, 20_000, 'status to say the disk is full').catch((e: unknown) => {
-      console.log(agent.output().stderr.slice(-3000));
-      throw e;
-    });
+    await waitFor(async () => (await queue())?.diskFull === true, 20_000, 'status to say the disk is full').catch(
+      (e: unknown) => {
+        console.log(agent.output().stderr.slice(-3000));
+        throw e;
+      },
+    );
     const full = (await queue())!;
     expect(full.counts.dropped['disk_full']).toBeGreaterThan(0);
     expect(agent.child.exitCode).toBeNull();
