@@ -114,8 +114,10 @@ describe('prism-telemetry show', () => {
       'metrics',
       'resource',
       'neverCollected',
+      'sharing',
     ]);
     expect(body).toMatchObject({
+      sharing: [],
       level: 'minimal',
       dataDir: '~/.local/state/prism-telemetry',
       retentionDays: { health: 0.5, level: 90, errors: 7 },
