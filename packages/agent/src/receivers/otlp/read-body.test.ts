@@ -41,8 +41,13 @@ describe('readBody', () => {
 
   it('stops a chunked body as soon as it passes the limit', async () => {
     const { port, results } = await serve({ maxBytes: 4 << 20, gzip: false });
-    const reply = await post({ port, body: streamChunks(1 << 30, 1 << 20) });
-    expect(reply.body.toString()).toBe('413');
+    // The server answers and closes while the client is still writing: on a loaded machine the client may see
+    // EPIPE/ECONNRESET before it reads the 413, so the server's own result is what is asserted.
+    const reply = await post({ port, body: streamChunks(1 << 30, 1 << 20) }).catch(
+      (error: NodeJS.ErrnoException) => error.code,
+    );
+    if (typeof reply === 'string') expect(['EPIPE', 'ECONNRESET']).toContain(reply);
+    else expect(reply.body.toString()).toBe('413');
     expect(results).toEqual([{ ok: false, status: 413, message: 'the request body is larger than 4194304 bytes' }]);
   });
 
