@@ -71,7 +71,7 @@ describe('docs/PRIVACY.md', () => {
 describe('the docs cover the CLI', () => {
   it('show every registered command in use', async () => {
     const docs = await allDocs();
-    const names = buildProgram(() => {}).commands.map((c) => c.name());
+    const names = (await buildProgram(() => {})).commands.map((c) => c.name());
     expect(names.length).toBeGreaterThan(1);
     for (const name of names) expect(docs, `prism-telemetry ${name}`).toMatch(new RegExp(`prism-telemetry ${name}\\b`));
   });

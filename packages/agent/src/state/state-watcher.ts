@@ -57,6 +57,8 @@ export class StateWatcher implements Component {
   async check(): Promise<void> {
     let state: TelemetryState;
     const stamp = stampOf(await fs.stat(path.join(this.#options.dataDir, STATE_FILE)).catch(() => undefined));
+    // Unchanged since it was applied (every write replaces the file, so its inode changes): nothing to read.
+    if (this.#current && stamp === this.#appliedStamp) return;
     try {
       const read = await readState(this.#options.dataDir);
       if (read.movedAside) {
