@@ -1,10 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildManifest, DEFAULT_POLICY } from '@prism-telemetry/privacy';
-import { writeState } from '../packages/agent/src/state/telemetry-state.js';
+import { writeConsentedState } from './support/consent.js';
 import { isolatedEnv, runCli, startAgent, tempDir, waitFor, type RunningAgent } from './support/cli.js';
 
 /**
@@ -53,24 +51,7 @@ describe('a full disk under the sharing queue (real tmpfs)', () => {
         '',
       ].join('\n'),
     );
-    const manifest = buildManifest(DEFAULT_POLICY, 'standard');
-    await writeState(dataDir, {
-      schemaVersion: 1,
-      mode: 'on',
-      modeSince: new Date(Date.now() - 5000).toISOString(),
-      dataGeneration: 0,
-      consent: {
-        id: randomUUID(),
-        timestamp: new Date(Date.now() - 5000).toISOString(),
-        consentVersion: '1',
-        level: 'standard',
-        categories: ['health', 'level', 'errors'],
-        endpoint,
-        policyUrl: 'https://corrective-drift.com/privacy',
-        policyVersion: manifest.policyVersion,
-        manifestHash: manifest.hash,
-      },
-    });
+    await writeConsentedState(dataDir, endpoint, 'standard');
     const env = isolatedEnv();
     const args = ['--config', config, '--data-dir', dataDir];
     type Queue = { depthRecords: number; diskFull: boolean; counts: { dropped: Record<string, number> } };

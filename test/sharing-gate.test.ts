@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildManifest, DEFAULT_POLICY } from '@prism-telemetry/privacy';
-import { writeState } from '../packages/agent/src/state/telemetry-state.js';
+import { writeConsentedState } from './support/consent.js';
 import { startCollectServer, type CollectServer } from './support/collect-server.js';
 import { REPO_ROOT, isolatedEnv, runCli, startAgent, tempDir, waitFor, type RunningAgent } from './support/cli.js';
 
@@ -36,24 +34,7 @@ async function sharingSetup(options: {
     ].join('\n'),
   );
   if (options.consent) {
-    const manifest = buildManifest(DEFAULT_POLICY, 'minimal');
-    await writeState(dataDir, {
-      schemaVersion: 1,
-      mode: 'on',
-      modeSince: new Date(Date.now() - 5000).toISOString(),
-      dataGeneration: 0,
-      consent: {
-        id: randomUUID(),
-        timestamp: new Date(Date.now() - 5000).toISOString(),
-        consentVersion: '1',
-        level: 'minimal',
-        categories: ['health', 'level', 'errors'],
-        endpoint,
-        policyUrl: 'https://corrective-drift.com/privacy',
-        policyVersion: manifest.policyVersion,
-        manifestHash: manifest.hash,
-      },
-    });
+    await writeConsentedState(dataDir, endpoint, 'minimal');
   }
   return { dir, dataDir, config, server };
 }

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildManifest, DEFAULT_POLICY } from '@prism-telemetry/privacy';
-import { writeState } from '../packages/agent/src/state/telemetry-state.js';
+import { writeConsentedState } from './support/consent.js';
 import { isolatedEnv, runCli, startAgent, tempDir, waitFor, type RunningAgent } from './support/cli.js';
 
 /** A Corrective Drift stand-in on 127.0.0.1 whose answer the test switches: 503 (down) or 200 (up). */
@@ -66,24 +64,7 @@ async function setup() {
       '',
     ].join('\n'),
   );
-  const manifest = buildManifest(DEFAULT_POLICY, 'minimal');
-  await writeState(dataDir, {
-    schemaVersion: 1,
-    mode: 'on',
-    modeSince: new Date(Date.now() - 5000).toISOString(),
-    dataGeneration: 0,
-    consent: {
-      id: randomUUID(),
-      timestamp: new Date(Date.now() - 5000).toISOString(),
-      consentVersion: '1',
-      level: 'minimal',
-      categories: ['health', 'level', 'errors'],
-      endpoint: endpoint.url,
-      policyUrl: 'https://corrective-drift.com/privacy',
-      policyVersion: manifest.policyVersion,
-      manifestHash: manifest.hash,
-    },
-  });
+  await writeConsentedState(dataDir, endpoint.url, 'minimal');
   const env = isolatedEnv();
   const args = ['--config', config, '--data-dir', dataDir];
   const start = async (): Promise<RunningAgent> => {
