@@ -1,6 +1,4 @@
-import { connect } from 'node:net';
 import { readFile, readdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,7 +11,13 @@ import {
   writeConfig,
   type RunningAgent,
 } from './support/cli.js';
-import { parseDashboardUrl, printedDashboardUrl, rawRequest, type RawResponse } from './support/dashboard-http.js';
+import {
+  expectClosedOnOtherAddresses,
+  parseDashboardUrl,
+  printedDashboardUrl,
+  rawRequest,
+  type RawResponse,
+} from './support/dashboard-http.js';
 
 /**
  * The dashboard server of a real agent (`prism-telemetry start`), attacked over real sockets: DNS rebinding
@@ -96,21 +100,7 @@ describe('the dashboard server of a running agent', () => {
     expect(mode).toBe(0o600);
 
     // From any other address of this machine the port is closed.
-    const others = Object.values(os.networkInterfaces())
-      .flat()
-      .filter((a) => a && !a.internal)
-      .map((a) => a!.address);
-    for (const address of others) {
-      const error = await new Promise<string>((resolve) => {
-        const socket = connect({ host: address, port });
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve('connected');
-        });
-        socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-      });
-      expect(error, address).toMatch(/ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH|EINVAL/);
-    }
+    await expectClosedOnOtherAddresses(port);
   });
 
   it('answers 403 to a foreign Host on every route, token or not', async () => {

@@ -1,4 +1,7 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
+import os from 'node:os';
+import { expect } from 'vitest';
 
 export interface RawResponse {
   status: number;
@@ -48,4 +51,26 @@ export function parseDashboardUrl(url: string): { port: number; token: string; o
 /** The dashboard URL `prism-telemetry start` printed. */
 export function printedDashboardUrl(stdout: string): string | undefined {
   return /dashboard: (http:\/\/\S+)/.exec(stdout)?.[1];
+}
+
+/**
+ * Asserts that `port` is closed on every address of this machine but loopback: a server bound to loopback only
+ * cannot be reached from the network. (A machine with no such address has nothing to check.)
+ */
+export async function expectClosedOnOtherAddresses(port: number): Promise<void> {
+  const others = Object.values(os.networkInterfaces())
+    .flat()
+    .filter((a) => a && !a.internal)
+    .map((a) => a!.address);
+  for (const address of others) {
+    const result = await new Promise<string>((resolve) => {
+      const socket = connect({ host: address, port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+    });
+    expect(result, address).toMatch(/ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH|EINVAL/);
+  }
 }

@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Component } from '../component/component.js';
 import type { Logger } from '../component/logger.js';
 import { PrismError } from '../errors.js';
 import type { DashboardBackend } from './dashboard-backend.js';
 import { readJsonBody } from './http/json-body.js';
+import { isLoopbackAddress, listenHardened, type HardenedServer } from './http/loopback-server.js';
 import { sendError } from './http/respond.js';
 import { overviewRoute } from './routes/api-overview.js';
 import { chartsRoute } from './routes/api-charts.js';
@@ -38,9 +39,6 @@ export interface DashboardServerOptions {
   maxConnections?: number;
 }
 
-const HEADERS_TIMEOUT_MILLIS = 10_000;
-const REQUEST_TIMEOUT_MILLIS = 30_000;
-const KEEP_ALIVE_MILLIS = 5_000;
 const MAX_CONNECTIONS = 64;
 
 /**
@@ -55,7 +53,7 @@ export class DashboardServer implements Component {
   readonly #options: DashboardServerOptions;
   readonly #token: string;
   readonly #routes: Map<string, Route>;
-  #server: Server | undefined;
+  #server: HardenedServer | undefined;
   #hosts: ReadonlySet<string> = new Set();
   #origins: ReadonlySet<string> = new Set();
   #port = 0;
@@ -89,55 +87,43 @@ export class DashboardServer implements Component {
   /** The address the socket is bound to (for the test that it is loopback only). */
   boundAddress(): AddressInfo {
     const address = this.#server?.address();
-    if (!address || typeof address === 'string') throw new Error('the dashboard is not listening');
+    if (!address) throw new Error('the dashboard is not listening');
     return address;
   }
 
   async start(): Promise<void> {
     if (this.#server || this.#stopping) return;
     const { host, port, logger } = this.#options;
-    const headersTimeout = this.#options.headersTimeoutMillis ?? HEADERS_TIMEOUT_MILLIS;
-    const server = createServer({
-      headersTimeout,
-      requestTimeout: Math.max(headersTimeout, this.#options.requestTimeoutMillis ?? REQUEST_TIMEOUT_MILLIS),
-      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
-      maxHeaderSize: 16 * 1024,
-    });
-    server.keepAliveTimeout = KEEP_ALIVE_MILLIS;
-    server.maxConnections = this.#options.maxConnections ?? MAX_CONNECTIONS;
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.#handle(req, res).catch((error: unknown) => this.#failed(res, error));
-    });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException): void => {
-        reject(
-          new PrismError(
-            'PT_ERR_DASHBOARD_LISTEN',
-            `the dashboard cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port} (${error.code ?? error.name})`,
-            {
-              hint:
-                error.code === 'EADDRINUSE'
-                  ? 'another program uses the port: set telemetry.dashboard.endpoint to a free one, e.g. 127.0.0.1:8081 (or enabled: false)'
-                  : 'set telemetry.dashboard.endpoint to an address of this machine, e.g. 127.0.0.1:8080',
-              cause: error,
-            },
-          ),
-        );
-      };
-      server.once('error', onError);
-      server.listen({ port, host, exclusive: true }, () => {
-        server.removeListener('error', onError);
-        resolve();
-      });
+    const server = await listenHardened({
+      host,
+      port,
+      headersTimeoutMillis: this.#options.headersTimeoutMillis,
+      requestTimeoutMillis: this.#options.requestTimeoutMillis,
+      maxConnections: this.#options.maxConnections ?? MAX_CONNECTIONS,
+      onRequest: (req, res) => {
+        this.#handle(req, res).catch((error: unknown) => this.#failed(res, error));
+      },
+      onListenError: (error) =>
+        new PrismError(
+          'PT_ERR_DASHBOARD_LISTEN',
+          `the dashboard cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port} (${error.code ?? error.name})`,
+          {
+            hint:
+              error.code === 'EADDRINUSE'
+                ? 'another program uses the port: set telemetry.dashboard.endpoint to a free one, e.g. 127.0.0.1:8081 (or enabled: false)'
+                : 'set telemetry.dashboard.endpoint to an address of this machine, e.g. 127.0.0.1:8080',
+            cause: error,
+          },
+        ),
     });
     this.#server = server;
-    this.#port = (server.address() as AddressInfo).port;
+    this.#port = server.port;
     this.#hosts = allowedHosts(this.#port, host);
     this.#origins = allowedOrigins(this.#port);
-    if (!['127.0.0.1', '::1', 'localhost'].includes(host) && !/^127\.\d+\.\d+\.\d+$/.test(host)) {
+    if (host !== 'localhost' && !isLoopbackAddress(host)) {
       logger.warn(
         'DASHBOARD IS NOT LOOPBACK-ONLY: telemetry.dashboard.endpoint was set to a non-loopback address; anyone who can reach it may try the dashboard (it still needs the token)',
-        { endpoint: this.#options.host.includes(':') ? `[${host}]:${this.#port}` : `${host}:${this.#port}` },
+        { endpoint: server.endpoint },
       );
     }
   }
@@ -148,11 +134,7 @@ export class DashboardServer implements Component {
   }
 
   async #stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await this.#server?.close();
     this.#server = undefined;
   }
 

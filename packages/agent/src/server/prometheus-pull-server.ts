@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { Component } from '../component/component.js';
 import type { Logger } from '../component/logger.js';
+import { isLoopbackAddress, listenHardened, type HardenedServer } from './http/loopback-server.js';
 import { sendText } from './http/respond.js';
 import { PROMETHEUS_CONTENT_TYPE, toPrometheusText } from './prometheus-text.js';
 import { allowedHosts, isAllowedHost, isWildcard } from './security/host-allowlist.js';
@@ -22,13 +23,8 @@ export interface PrometheusPullServerOptions {
   maxConnections?: number;
 }
 
-const HEADERS_TIMEOUT_MILLIS = 10_000;
-const REQUEST_TIMEOUT_MILLIS = 30_000;
-const KEEP_ALIVE_MILLIS = 5_000;
 const MAX_CONNECTIONS = 16;
 const TEXT = 'text/plain; charset=utf-8';
-
-export const isLoopbackAddress = (host: string): boolean => host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /**
  * A Prometheus scrape endpoint of its own: `GET /metrics` and nothing else, the same text as the dashboard's
@@ -37,7 +33,7 @@ export const isLoopbackAddress = (host: string): boolean => host === '::1' || /^
  */
 export class PrometheusPullServer implements Component {
   readonly #options: PrometheusPullServerOptions;
-  #server: Server | undefined;
+  #server: HardenedServer | undefined;
   #hosts: ReadonlySet<string> = new Set();
   #port = 0;
   #stopping: Promise<void> | undefined;
@@ -56,7 +52,7 @@ export class PrometheusPullServer implements Component {
   /** The address the socket is bound to (for the test that it is loopback only). */
   boundAddress(): AddressInfo {
     const address = this.#server?.address();
-    if (!address || typeof address === 'string') throw new Error('the Prometheus endpoint is not listening');
+    if (!address) throw new Error('the Prometheus endpoint is not listening');
     return address;
   }
 
@@ -64,32 +60,23 @@ export class PrometheusPullServer implements Component {
   async start(): Promise<void> {
     if (this.#server || this.#stopping) return;
     const { host, port, logger } = this.#options;
-    const headersTimeout = this.#options.headersTimeoutMillis ?? HEADERS_TIMEOUT_MILLIS;
-    const server = createServer({
-      headersTimeout,
-      requestTimeout: Math.max(headersTimeout, this.#options.requestTimeoutMillis ?? REQUEST_TIMEOUT_MILLIS),
-      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
-      maxHeaderSize: 16 * 1024,
-    });
-    server.keepAliveTimeout = KEEP_ALIVE_MILLIS;
-    server.maxConnections = this.#options.maxConnections ?? MAX_CONNECTIONS;
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.#handle(req, res).catch((error: unknown) => this.#failed(res, error));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ port, host, exclusive: true }, () => {
-        server.removeListener('error', reject);
-        resolve();
-      });
+    const server = await listenHardened({
+      host,
+      port,
+      headersTimeoutMillis: this.#options.headersTimeoutMillis,
+      requestTimeoutMillis: this.#options.requestTimeoutMillis,
+      maxConnections: this.#options.maxConnections ?? MAX_CONNECTIONS,
+      onRequest: (req, res) => {
+        this.#handle(req, res).catch((error: unknown) => this.#failed(res, error));
+      },
     });
     this.#server = server;
-    this.#port = (server.address() as AddressInfo).port;
+    this.#port = server.port;
     this.#hosts = allowedHosts(this.#port, host);
     if (!isLoopbackAddress(host)) {
       logger.warn(
         'PROMETHEUS ENDPOINT IS NOT LOOPBACK-ONLY: the --otel-config file set a non-loopback host; anyone who can reach it can read the metrics (scrapes need no token)',
-        { endpoint: host.includes(':') ? `[${host}]:${this.#port}` : `${host}:${this.#port}` },
+        { endpoint: server.endpoint },
       );
     }
   }
@@ -100,11 +87,7 @@ export class PrometheusPullServer implements Component {
   }
 
   async #stop(): Promise<void> {
-    const server = this.#server;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await this.#server?.close();
     this.#server = undefined;
   }
 
