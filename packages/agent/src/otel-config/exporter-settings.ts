@@ -6,8 +6,8 @@ import {
   type PushMetricExporterConfigModel,
 } from '@opentelemetry/configuration';
 import type { ConfigPath, PathIssue } from '../config/config-path.js';
-import { didYouMean } from '../config/did-you-mean.js';
 import { isLoopbackUrl } from '../alerts/loopback.js';
+import { knownExporterKey } from './known-keys.js';
 import type { OtelExporterSettings, OtlpHttpSettings } from './types.js';
 
 type OtlpFileConfigModel = PushMetricExporterConfigModel['otlp_file/development'];
@@ -38,32 +38,22 @@ export function exporterSettings(
   readerTimeoutMillis: number,
 ): ExporterSettingsResult {
   const result: ExporterSettingsResult = { temporality: 'cumulative', errors: [], warnings: [] };
-  const names = Object.keys(exporter);
-  if (names.length !== 1) {
-    result.errors.push({
-      path: at,
-      at: 'key',
-      message: names.length === 0 ? 'names no exporter' : `names ${names.length} exporters; a reader has exactly one`,
-      hint: 'write one of otlp_http, console or otlp_file/development; add a reader for each further exporter',
-    });
-    return result;
-  }
-  const name = names[0]!;
-  const path = [...at, name];
-  if (!SUPPORTED.includes(name)) {
-    const suggestion = didYouMean(name, SUPPORTED);
-    result.errors.push({
-      path,
-      at: 'key',
-      message:
-        NOT_YET[name] ??
-        `unknown exporter ${JSON.stringify(name)}${suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : ''}`,
-      hint:
+  const name = knownExporterKey(
+    exporter,
+    at,
+    {
+      known: SUPPORTED,
+      kind: 'exporter',
+      refused: NOT_YET,
+      countHint: 'write one of otlp_http, console or otlp_file/development; add a reader for each further exporter',
+      unknownHint:
         'a periodic reader of this agent has otlp_http, console or otlp_file/development; a pull reader ' +
         'prometheus/development (see otel-config/README.md)',
-    });
-    return result;
-  }
+    },
+    result.errors,
+  );
+  if (name === undefined) return result;
+  const path = [...at, name];
   const config = (exporter[name] ?? {}) as ConsoleMetricExporterConfigModel & object;
   result.temporality = temporality(config.temporality_preference, path, result.warnings);
   if (name === 'console') result.settings = { kind: 'console', format: 'text' };

@@ -4,7 +4,7 @@ import type {
   PullMetricExporterConfigModel,
 } from '@opentelemetry/configuration';
 import type { ConfigPath, PathIssue } from '../config/config-path.js';
-import { didYouMean } from '../config/did-you-mean.js';
+import { knownExporterKey } from './known-keys.js';
 
 /** The spec's defaults (opentelemetry-configuration schema, ExperimentalPrometheusMetricExporter). */
 export const DEFAULT_PROMETHEUS_HOST = 'localhost';
@@ -26,28 +26,19 @@ export interface PrometheusSettingsResult {
  */
 export function prometheusSettings(exporter: PullMetricExporterConfigModel, at: ConfigPath): PrometheusSettingsResult {
   const result: PrometheusSettingsResult = { errors: [], warnings: [] };
-  const names = Object.keys(exporter);
-  if (names.length !== 1) {
-    result.errors.push({
-      path: at,
-      at: 'key',
-      message: names.length === 0 ? 'names no exporter' : `names ${names.length} exporters; a reader has exactly one`,
-      hint: 'write prometheus/development; add a reader for each further exporter',
-    });
-    return result;
-  }
-  const name = names[0]!;
+  const name = knownExporterKey(
+    exporter,
+    at,
+    {
+      known: SUPPORTED,
+      kind: 'pull exporter',
+      countHint: 'write prometheus/development; add a reader for each further exporter',
+      unknownHint: 'a pull reader of this agent is prometheus/development (see otel-config/prometheus.yaml)',
+    },
+    result.errors,
+  );
+  if (name === undefined) return result;
   const path = [...at, name];
-  if (!SUPPORTED.includes(name)) {
-    const suggestion = didYouMean(name, SUPPORTED);
-    result.errors.push({
-      path,
-      at: 'key',
-      message: `unknown pull exporter ${JSON.stringify(name)}${suggestion ? `; did you mean ${JSON.stringify(suggestion)}?` : ''}`,
-      hint: 'a pull reader of this agent is prometheus/development (see otel-config/prometheus.yaml)',
-    });
-    return result;
-  }
   const config: NonNullable<ExperimentalPrometheusMetricExporterConfigModel> = exporter['prometheus/development'] ?? {};
   const host = listenHost(config.host ?? DEFAULT_PROMETHEUS_HOST);
   if (host === undefined) {
