@@ -36,6 +36,10 @@ const VALUE_KEYS = [
   'stringValueStrindex',
 ] as const;
 type ValueKey = (typeof VALUE_KEYS)[number];
+const VALUE_KEY_SET: ReadonlySet<string> = new Set(VALUE_KEYS);
+
+/** Names an object inherits from Object.prototype (`__proto__`, `constructor`, ...). */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 const isSet = (value: Fields, key: ValueKey): boolean => {
   const member = field(value, key);
@@ -44,17 +48,29 @@ const isSet = (value: Fields, key: ValueKey): boolean => {
 
 /** The one member of the AnyValue oneof that is set; undefined when none or several are. */
 function setMember(value: Fields): ValueKey | undefined {
-  // The common case first: OTLP/JSON's `{"stringValue": "..."}`, one own key.
-  if (isSet(value, 'stringValue')) {
-    for (let i = 1; i < VALUE_KEYS.length; i++) if (isSet(value, VALUE_KEYS[i]!)) return undefined;
-    return 'stringValue';
-  }
+  if (Object.getPrototypeOf(value) === Object.prototype) return setMemberOfPlain(value);
   let found: ValueKey | undefined;
-  for (let i = 1; i < VALUE_KEYS.length; i++) {
+  for (let i = 0; i < VALUE_KEYS.length; i++) {
     const key = VALUE_KEYS[i]!;
     if (!isSet(value, key)) continue;
     if (found) return undefined;
     found = key;
+  }
+  return found;
+}
+
+/**
+ * `setMember` for parsed OTLP/JSON, whose objects are plain: everything enumerable is their own, so walking
+ * their keys (nearly always one, `{"stringValue": "..."}`) finds the set member without a lookup per member.
+ */
+function setMemberOfPlain(value: Fields): ValueKey | undefined {
+  let found: ValueKey | undefined;
+  for (const key in value) {
+    if (!VALUE_KEY_SET.has(key) || !Object.hasOwn(value, key)) continue;
+    const member = value[key];
+    if (member === undefined || member === null) continue;
+    if (found) return undefined;
+    found = key as ValueKey;
   }
   return found;
 }
@@ -128,7 +144,7 @@ function attributeValue(value: Fields): AttributeValue | undefined {
 
 /** Sets a key as data: `__proto__` (or any name Object.prototype has) becomes an own property, never a prototype. */
 function setAttribute(attributes: Attributes, key: string, value: AttributeValue): void {
-  if (key in Object.prototype) {
+  if (PROTOTYPE_KEYS.has(key)) {
     Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
   } else {
     attributes[key] = value;

@@ -168,6 +168,17 @@ export function countOf(value: unknown): number | undefined {
   return safeCount(bigInteger(value, { unsigned: true }) ?? 0n);
 }
 
+/** A timestamp text `hrTimeOf` read, and what it read. */
+interface ReadTime {
+  /** Undefined until a text was read: no text matches it. */
+  text: string | undefined;
+  seconds: number;
+  nanos: number;
+}
+
+let lastTimes: ReadTime = { text: undefined, seconds: 0, nanos: 0 };
+let otherTimes: ReadTime = { text: undefined, seconds: 0, nanos: 0 };
+
 /**
  * Unsigned 64-bit nanoseconds since the epoch (absent is 0) as HrTime. The same as
  * `hrTimeFromNanos(bigInteger(value, { unsigned: true }) ?? 0n)`; decimal text of up to 19 digits (what
@@ -175,10 +186,21 @@ export function countOf(value: unknown): number | undefined {
  */
 export function hrTimeOf(value: unknown): HrTime {
   if (typeof value === 'string' && value.length <= 19) {
+    // Points of one request nearly all carry the same two timestamps: the last two texts read are kept.
+    if (value === lastTimes.text) return [lastTimes.seconds, lastTimes.nanos];
+    if (value === otherTimes.text) return [otherTimes.seconds, otherTimes.nanos];
     const split = Math.max(0, value.length - 9);
     const seconds = split === 0 ? 0 : decimalDigits(value, 0, split);
     const nanos = decimalDigits(value, split, value.length);
-    if (seconds >= 0 && nanos >= 0) return [seconds, nanos];
+    if (seconds >= 0 && nanos >= 0) {
+      const evicted = otherTimes;
+      otherTimes = lastTimes;
+      lastTimes = evicted;
+      lastTimes.text = value;
+      lastTimes.seconds = seconds;
+      lastTimes.nanos = nanos;
+      return [seconds, nanos];
+    }
   }
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
     const whole = value + 0; // -0 is 0, as through BigInt
