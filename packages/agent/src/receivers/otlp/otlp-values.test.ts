@@ -83,6 +83,17 @@ describe('the readers that skip BigInt for common forms', () => {
 });
 
 describe('timestamps', () => {
+  it('reads a repeated timestamp text the same each time, and never hands out a shared array', () => {
+    const texts = ['1700000000000000001', '1700000000000000002', '1700000000000000001', '3', '1700000000000000002'];
+    const read = texts.map((text) => hrTimeOf(text));
+    expect(read).toEqual(texts.map((text) => hrTimeFromNanos(BigInt(text))));
+    read[0]![1] = 42;
+    expect(hrTimeOf(texts[0])).toEqual([1700000000, 1]);
+    // Invalid text is refused however many valid texts were read before it.
+    expect(() => hrTimeOf('')).toThrow('expected an integer');
+    expect(() => hrTimeOf('1x')).toThrow('expected an integer');
+  });
+
   it('splits nanoseconds into HrTime without a float in between', () => {
     expect(hrTimeFromNanos(1700000000123456789n)).toEqual([1700000000, 123456789]);
     expect(hrTimeFromNanos(2n ** 64n - 1n)).toEqual([18446744073, 709551615]);
