@@ -1,10 +1,13 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, findDashboardUrl, launchBrowser, type BrowserSession } from './support/browser.js';
+import { startCollectServer, type CollectServer } from './support/collect-server.js';
+import { writeConsentedState } from './support/consent.js';
+import { parseDashboardUrl, rawRequest } from './support/dashboard-http.js';
 import {
   isolatedEnv,
   readMetricFiles,
@@ -17,8 +20,8 @@ import {
 } from './support/cli.js';
 
 /*
- * The dashboard in real headless chromium against a real agent: one agent and one browser for the whole file,
- * the tests in order (load, attack, no token, mode, export, delete, requests). The machine is slow and noisy, so every wait is on
+ * The dashboard in real headless chromium against a real agent: one agent and one browser per describe, the
+ * tests in order (load, attack, no token, mode, export, delete, requests; then sharing with two exporters). The machine is slow and noisy, so every wait is on
  * a condition with a generous deadline, never a fixed sleep.
  */
 
@@ -431,4 +434,151 @@ describe.skipIf(!available)('the dashboard in headless chromium', () => {
     expect(elsewhere).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+});
+
+/** What /api/overview says about one sharing exporter (the fields the page shows). */
+interface OverviewExporter {
+  exporter: string;
+  destination: string;
+  level: string | null;
+  levelCap: string | null;
+  notSending: string | null;
+  queue: { depthRecords: number; lastSuccessAt: string | null; lastError: { reason: string } | null };
+}
+
+describe.skipIf(!available)('the dashboard of an agent with two sharing exporters', () => {
+  let down: Server;
+  let downUrl: string;
+  let other: CollectServer;
+  let otherUrl: string;
+  let agent: RunningAgent | undefined;
+  let browser: BrowserSession | undefined;
+  let printedUrl: string;
+  const pageErrors: string[] = [];
+
+  const overviewExporters = async (): Promise<OverviewExporter[]> => {
+    const { port, token } = parseDashboardUrl(printedUrl);
+    const response = await rawRequest(port, { path: '/api/overview', headers: { Authorization: `Bearer ${token}` } });
+    expect(response.status, response.body).toBe(200);
+    return (JSON.parse(response.body) as { sharing: { exporters: OverviewExporter[] } }).sharing.exporters;
+  };
+
+  beforeAll(async () => {
+    // The consented endpoint is down (503), so its queue fills; the other one works but has no consent.
+    down = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(503, { 'retry-after': '1' }).end());
+    });
+    downUrl = `${await listen(down)}/v1/collect`;
+    other = await startCollectServer();
+    otherUrl = `${other.url}/v1/collect`;
+
+    const dir = await tempDir('prism-dashboard-sharing-');
+    const dataDir = path.join(dir, 'data');
+    const config = path.join(dir, 'share.yaml');
+    await writeFile(
+      config,
+      [
+        'telemetry:',
+        '  privacy_level: standard',
+        '  sharing: { enabled: true }',
+        '  dashboard: { endpoint: "127.0.0.1:0" }',
+        'receivers: { hostmetrics: { collection_interval: 1s } }',
+        'exporters:',
+        '  otlphttp/down:',
+        `    endpoint: "${downUrl}"`,
+        '    sending_queue: { flush_interval: 1s }',
+        '    retry_on_failure: { max_retries: 1, initial_interval: 100ms, max_interval: 200ms }',
+        '  otlphttp/other:',
+        `    endpoint: "${otherUrl}"`,
+        '    privacy_level: minimal',
+        '    sending_queue: { flush_interval: 1s }',
+        'service: { pipelines: { metrics/share: { receivers: [hostmetrics], exporters: [otlphttp/down, otlphttp/other] } } }',
+        '',
+      ].join('\n'),
+    );
+    await writeConsentedState(dataDir, downUrl, 'standard');
+    agent = await startAgent(['--config', config, '--data-dir', dataDir], env());
+    const running = agent;
+    await waitFor(() => findDashboardUrl(running.output().stdout) !== undefined, WAIT_MILLIS, 'the dashboard URL');
+    printedUrl = findDashboardUrl(running.output().stdout)!;
+    browser = await launchBrowser();
+  }, TEST_MILLIS);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (agent && agent.child.exitCode === null) {
+      agent.child.kill('SIGTERM');
+      await agent.exited;
+    }
+    await other?.close();
+    down?.closeAllConnections();
+    await new Promise((resolve) => down?.close(resolve));
+  }, TEST_MILLIS);
+
+  it(
+    '/api/overview lists both exporters, each with its own destination, level, queue and reason',
+    async () => {
+      await waitFor(
+        async () => (await overviewExporters()).some((e) => e.queue.depthRecords > 0 && e.queue.lastError),
+        WAIT_MILLIS,
+        'a batch queued behind the 503',
+      );
+      const [first, second] = await overviewExporters();
+      expect(first).toMatchObject({
+        exporter: 'otlphttp/down',
+        destination: downUrl,
+        level: 'standard',
+        levelCap: null,
+        notSending: null,
+        queue: { lastSuccessAt: null, lastError: { reason: 'http_503' } },
+      });
+      expect(first!.queue.depthRecords).toBeGreaterThan(0);
+      expect(second).toMatchObject({
+        exporter: 'otlphttp/other',
+        destination: otherUrl,
+        level: 'minimal',
+        levelCap: 'minimal',
+        notSending: 'the consent receipt names another endpoint',
+        queue: { depthRecords: 0, lastSuccessAt: null, lastError: null },
+      });
+      // The receipt names the other endpoint: nothing went to this one.
+      expect(other.requests).toEqual([]);
+    },
+    TEST_MILLIS,
+  );
+
+  it(
+    'the page shows one line per exporter, with its destination and its own queue',
+    async () => {
+      const page = await browser!.context.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(printedUrl);
+      await page.locator('body[data-loaded="true"]').waitFor({ timeout: WAIT_MILLIS });
+
+      const lines = page.getByTestId('sharing-exporter');
+      await expect.poll(() => lines.count(), { timeout: WAIT_MILLIS }).toBe(2);
+      const downLine = (await lines.nth(0).textContent()) ?? '';
+      expect(await lines.nth(0).getAttribute('data-exporter')).toBe('otlphttp/down');
+      expect(downLine).toContain(`otlphttp/down → ${downUrl}`);
+      expect(downLine).toMatch(/level standard · queue [1-9]\d* batch\(es\), /);
+      expect(downLine).toContain('last delivered never');
+      expect(downLine).toMatch(/last error http_503 at /);
+      expect(downLine).not.toContain('not sending');
+
+      const otherLine = (await lines.nth(1).textContent()) ?? '';
+      expect(await lines.nth(1).getAttribute('data-exporter')).toBe('otlphttp/other');
+      expect(otherLine).toContain(`otlphttp/other → ${otherUrl}`);
+      expect(otherLine).toContain('level minimal (exporter capped at minimal) · queue 0 batch(es), 0 B');
+      expect(otherLine).toContain('not sending: the consent receipt names another endpoint');
+      expect(otherLine).not.toContain('last error');
+
+      await expect(page.getByTestId('sharing-summary').textContent()).resolves.toBe(`${downUrl} at level standard`);
+      expect(pageErrors).toEqual([]);
+    },
+    TEST_MILLIS,
+  );
 });

@@ -337,26 +337,40 @@ function renderControls(overview) {
   }
   setText('mode-reason', effective.reason ?? '');
 
-  let summary;
-  if (!sharing.configured) {
-    summary = 'No sharing endpoint configured: nothing can leave this machine.';
-  } else {
-    summary = `${sharing.endpoint} at level ${sharing.level ?? overview.level}`;
-    const queue = sharing.queue;
-    if (queue) {
-      summary += ` · queue ${queue.depthRecords ?? 0} records (${formatBytes(queue.depthBytes ?? 0)})`;
-      if (queue.lastSuccessAt) summary += ` · last delivered ${formatWhen(queue.lastSuccessAt)}`;
-      if (queue.lastError) summary += ` · last error ${queue.lastError.reason}`;
-      if (queue.oldestEnqueuedAt) summary += ` · oldest ${formatWhen(queue.oldestEnqueuedAt)}`;
-      if (queue.diskFull) summary += ' · disk full';
-      const counts = queue.counts;
-      if (counts) {
-        const dropped = Object.values(counts.dropped ?? {}).reduce((sum, n) => sum + n, 0);
-        summary += ` · sent ${counts.sentRecords}, retried ${counts.retries}, dropped ${dropped}`;
-      }
-    }
+  setText(
+    'sharing-summary',
+    sharing.configured
+      ? `${sharing.endpoint} at level ${sharing.level ?? overview.level}`
+      : 'No sharing endpoint configured: nothing can leave this machine.',
+  );
+  const exporters = sharing.exporters ?? [];
+  renderInto($('sharing-exporters'), 'sharing-exporters', exporters, () => exporters.map(sharingExporterItem));
+}
+
+/** One sharing exporter and its outbound queue, in the words of `prism-telemetry status`. */
+function sharingExporterItem(exporter) {
+  const queue = exporter.queue ?? {};
+  const details = [
+    `level ${exporter.level ?? 'none (no consent)'}` +
+      (exporter.levelCap ? ` (exporter capped at ${exporter.levelCap})` : ''),
+    `queue ${queue.depthRecords ?? 0} batch(es), ${formatBytes(queue.depthBytes ?? 0)}`,
+  ];
+  if (queue.oldestEnqueuedAt) details.push(`oldest queued ${formatWhen(queue.oldestEnqueuedAt)}`);
+  details.push(`last delivered ${queue.lastSuccessAt ? formatWhen(queue.lastSuccessAt) : 'never'}`);
+  if (queue.lastError) details.push(`last error ${queue.lastError.reason} at ${formatWhen(queue.lastError.at)}`);
+  const counts = queue.counts;
+  if (counts) {
+    const dropped = Object.values(counts.dropped ?? {}).reduce((sum, n) => sum + n, 0);
+    details.push(`sent ${counts.sentRecords}, retried ${counts.retries}, dropped ${dropped}`);
   }
-  setText('sharing-summary', summary);
+  return el(
+    'li',
+    { 'data-testid': 'sharing-exporter', 'data-exporter': exporter.exporter },
+    el('div', {}, el('span', { class: 'exporter-id', text: exporter.exporter }), ` → ${exporter.destination}`),
+    el('div', { class: 'muted', text: details.join(' · ') }),
+    queue.diskFull && el('div', { class: 'alarm', text: 'DISK FULL: new data is being dropped' }),
+    exporter.notSending && el('div', { class: 'muted', text: `not sending: ${exporter.notSending}` }),
+  );
 }
 
 async function setMode(body) {

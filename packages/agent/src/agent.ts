@@ -25,11 +25,10 @@ import {
   type PipelineSummary,
 } from './pipeline/build-pipelines.js';
 import type { FlushReport } from './exporters/otlphttp/send-loop.js';
-import type { QueueStats } from './exporters/otlphttp/queue/stats-file.js';
 import { clusterIdFor } from './outbound/cluster-id.js';
 import type { SharingGate } from './pipeline/consent-gate-exporter.js';
 import { buildReceiver } from './receivers/build-receiver.js';
-import { otlpListenerUrl } from './receivers/otlp/build-otlp-receiver.js';
+import { otlpListenerUrl } from './receivers/otlp/listener-url.js';
 import { consumeIntoPipelines } from './receivers/otlp/consume-into-pipelines.js';
 import { AlertsExporter } from './exporters/alerts/alerts-exporter.js';
 import { SYSTEM_STATUS_VALUE } from './alerts/status.js';
@@ -43,7 +42,7 @@ import { repairTornTails } from './store/repair.js';
 import { RetentionScheduler } from './store/retention.js';
 import { AGENT_VERSION } from './version.js';
 import { startAgentDashboard, type RunningDashboard } from './server/agent-dashboard.js';
-import type { DashboardBackend } from './server/dashboard-backend.js';
+import type { DashboardBackend, SharingQueue } from './server/dashboard-backend.js';
 import { ScrapeReader } from './server/scrape-reader.js';
 import { startPrometheusServers } from './otel-config/start-prometheus-servers.js';
 import type { SystemStatus } from './alerts/status.js';
@@ -92,7 +91,7 @@ export class Agent implements Component {
   #discarding = false;
   #lock: DataDirLock | undefined;
   #provider: MeterProvider | undefined;
-  #receiverFactories: Array<() => Component> = [];
+  #receiverFactories: Array<() => Promise<Component>> = [];
   #receivers: Component[] = [];
   #exporters: PushMetricExporter[] = [];
   #queues: BuiltPipelines['queues'] = new Map();
@@ -309,11 +308,11 @@ export class Agent implements Component {
   }
 
   /** Each sharing exporter's queue: depth, oldest item, last success and error, counts. */
-  sharingQueues(): Array<{ id: string; destination: string; level: PrivacyLevel | undefined; stats: QueueStats }> {
+  sharingQueues(): SharingQueue[] {
     return [...this.#queues].map(([id, q]) => ({
       id,
       destination: q.destination,
-      level: q.level,
+      levelCap: q.level,
       stats: q.exporter.stats(),
     }));
   }
@@ -347,7 +346,7 @@ export class Agent implements Component {
 
   async #startReceivers(): Promise<void> {
     if (this.#receivers.length > 0 || this.#stopping) return;
-    this.#receivers = this.#receiverFactories.map((create) => create());
+    this.#receivers = await Promise.all(this.#receiverFactories.map((create) => create()));
     for (const receiver of this.#receivers) await receiver.start();
   }
 
@@ -372,7 +371,7 @@ export class Agent implements Component {
       systemStatus: () => this.systemStatus(),
       scrape: () => this.scrape(),
       applyStateNow: () => this.#watcher?.checkNow() ?? Promise.resolve(),
-      sharingQueue: () => this.sharingQueues()[0]?.stats ?? null,
+      sharingQueues: () => this.sharingQueues(),
     };
   }
 

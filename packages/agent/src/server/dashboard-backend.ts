@@ -1,7 +1,9 @@
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { PrivacyLevel } from '@prism-telemetry/privacy';
 import type { SystemStatus } from '../alerts/status.js';
 import type { Clock } from '../component/clock.js';
 import type { AgentConfig } from '../config/types.js';
+import type { QueueStats } from '../exporters/otlphttp/queue-stats.js';
 import type { DataDirSource } from '../store/data-dir.js';
 import type { EffectiveMode } from '../state/types.js';
 
@@ -25,6 +27,16 @@ export interface DashboardBackend {
   scrape(): Promise<ResourceMetrics | undefined>;
   /** Makes the agent apply state.json now, after the dashboard changed it; resolves once applied. */
   applyStateNow(): Promise<void>;
-  /** The sharing exporter's outbound queue, when there is one (see the `sharing.queue` field of /api/overview). */
-  sharingQueue?(): unknown;
+  /** Every sharing (`otlphttp`) exporter the agent runs, in config order: `sharing.exporters` of /api/overview. */
+  sharingQueues(): SharingQueue[];
+}
+
+/** One sharing exporter and its durable outbound queue, as the running agent holds them. */
+export interface SharingQueue {
+  readonly id: string;
+  /** Origin and path it sends to, as a consent receipt names an endpoint. */
+  readonly destination: string;
+  /** The exporter's own `privacy_level`: it narrows the consented level; undefined when it has none. */
+  readonly levelCap: PrivacyLevel | undefined;
+  readonly stats: QueueStats;
 }

@@ -23,6 +23,7 @@ async function fakeBackend(): Promise<DashboardBackend> {
     systemStatus: () => undefined,
     scrape: () => Promise.resolve(undefined),
     applyStateNow: () => Promise.resolve(),
+    sharingQueues: () => [],
   };
 }
 

@@ -12,10 +12,10 @@ import { LOCK_FILE_NAME } from '../../store/layout.js';
 import { parseHolder } from '../../store/lock.js';
 import { listMetricsFiles } from '../../store/metrics-files.js';
 import { processStartTimeTicks } from '../../store/proc-start-time.js';
-import { exporterQueueDir } from '../../exporters/otlphttp/create-otlphttp-exporter.js';
+import { exporterQueueDir } from '../../state/queue-purge.js';
 import { readQueueStats, type QueueStats } from '../../exporters/otlphttp/queue-stats.js';
 import { destinationOf } from '../../outbound/outbound-log.js';
-import { narrowerLevel, type PrivacyLevel } from '@prism-telemetry/privacy';
+import { sharingExporterView, type SharingExporterView } from '../../state/sharing-consent.js';
 import { loadCliContext, type CliContext } from '../cli-context.js';
 import { formatBytes } from '../format-bytes.js';
 import {
@@ -59,15 +59,7 @@ export interface StatusReport {
 }
 
 /** One `otlphttp` exporter: where it sends, at which level, and its durable queue. */
-export interface SharingExporterStatus {
-  exporter: string;
-  destination: string;
-  /** What it sends: the consented level, narrowed by the exporter's own `privacy_level`; null without consent. */
-  level: PrivacyLevel | null;
-  /** The exporter's own `privacy_level`, or null. */
-  levelCap: PrivacyLevel | null;
-  /** Null while this exporter may send; otherwise why not (mode, DO_NOT_TRACK, consent for another endpoint). */
-  notSending: string | null;
+export interface SharingExporterStatus extends SharingExporterView {
   /** The queue's stats as the agent last wrote them; null when nothing was ever queued. */
   queue: QueueStats | null;
 }
@@ -77,21 +69,12 @@ async function sharingStatus(
   consent: ConsentReceipt | undefined,
   effective: EffectiveMode,
 ): Promise<SharingExporterStatus[]> {
-  const consentLevel = consent?.level;
   const out: SharingExporterStatus[] = [];
   for (const [id, exporter] of Object.entries(ctx.config.exporters)) {
     if (exporter.type !== 'otlphttp') continue;
-    const cap = exporter.privacyLevel;
+    const destination = destinationOf(exporter.endpoint);
     out.push({
-      exporter: id,
-      destination: destinationOf(exporter.endpoint),
-      level: consentLevel ? (cap ? narrowerLevel(consentLevel, cap) : consentLevel) : null,
-      levelCap: cap ?? null,
-      notSending: !effective.sharingAllowed
-        ? effective.reason
-        : consent?.endpoint !== destinationOf(exporter.endpoint)
-          ? 'the consent receipt names another endpoint'
-          : null,
+      ...sharingExporterView({ id, destination, levelCap: exporter.privacyLevel }, effective, consent),
       queue: (await readQueueStats(exporterQueueDir(ctx.dataDir, id))) ?? null,
     });
   }

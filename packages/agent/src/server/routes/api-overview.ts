@@ -2,7 +2,7 @@ import { readAlertEvents } from '../../alerts/store.js';
 import { effectiveJson } from '../../cli/commands/mode.js';
 import { destinationOf } from '../../outbound/outbound-log.js';
 import { readState } from '../../state/telemetry-state.js';
-import { firstOtlpHttpEndpoint } from '../../state/sharing-consent.js';
+import { firstOtlpHttpEndpoint, sharingExporterView } from '../../state/sharing-consent.js';
 import { displayPath } from '../../store/display-path.js';
 import { AGENT_VERSION } from '../../version.js';
 import { criticalErrorsSince } from '../data/charts.js';
@@ -24,6 +24,7 @@ export const overviewRoute: Route = {
     const events = (await readAlertEvents(dataDir, { sinceMillis: now - ALERT_LOOKBACK_MILLIS })).events;
     const { state } = await readState(dataDir);
     const configured = firstOtlpHttpEndpoint(config);
+    const effective = backend.mode();
     sendJson(res, 200, {
       agent: {
         version: AGENT_VERSION,
@@ -31,7 +32,7 @@ export const overviewRoute: Route = {
         uptimeSeconds: Math.max(0, Math.floor((now - backend.startedAtMillis) / 1000)),
         dataDir: displayPath(dataDir, backend.homedir),
       },
-      mode: effectiveJson(backend.mode()),
+      mode: effectiveJson(effective),
       level: config.telemetry.privacyLevel,
       status: overallStatus(backend.systemStatus(), services),
       services,
@@ -41,7 +42,9 @@ export const overviewRoute: Route = {
         configured: configured !== undefined,
         endpoint: state.consent?.endpoint ?? (configured === undefined ? null : destinationOf(configured)),
         level: state.consent?.level ?? null,
-        queue: backend.sharingQueue?.() ?? null,
+        exporters: backend
+          .sharingQueues()
+          .map((q) => ({ ...sharingExporterView(q, effective, state.consent), queue: q.stats })),
       },
     });
   },
