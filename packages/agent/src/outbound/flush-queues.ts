@@ -4,7 +4,6 @@ import { loadOrCreateInstallSecret } from '@prism-telemetry/privacy';
 import type { Clock } from '../component/clock.js';
 import type { Logger } from '../component/logger.js';
 import type { AgentConfig } from '../config/types.js';
-import { openOtlpHttpExporter } from '../exporters/otlphttp/create-otlphttp-exporter.js';
 import type { FlushReport } from '../exporters/otlphttp/send-loop.js';
 import { effectiveMode } from '../state/effective-mode.js';
 import { StateWatcher } from '../state/state-watcher.js';
@@ -76,6 +75,7 @@ export async function flushQueuesWithoutAgent(options: {
         if (!state || !mode?.sharingAllowed) return mode?.reason ?? 'mode not read';
         return state.consent?.endpoint === destination ? undefined : 'no consent for this endpoint';
       };
+      const { openOtlpHttpExporter } = await import('../exporters/otlphttp/create-otlphttp-exporter.js');
       const exporter = await openOtlpHttpExporter(id, exporterConfig, {
         dataDir,
         clusterId: clusterIdFor(secret),

@@ -1,4 +1,3 @@
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { PolicyAtLevel } from '@prism-telemetry/privacy';
 import type { Clock } from '../component/clock.js';
@@ -14,8 +13,14 @@ export interface ExporterContext {
   logger: Logger;
 }
 
-/** The exporter factory: one place that maps an `exporters:` entry to a component. */
-export function buildExporter(config: ExporterConfig, context: ExporterContext): PushMetricExporter {
+/**
+ * The factory for the exporters that stay on this machine. `otlphttp` (sharing) exporters are built by
+ * `buildPipelines`, behind the consent gate and the durable queue.
+ */
+export function buildExporter(
+  config: Exclude<ExporterConfig, { type: 'otlphttp' }>,
+  context: ExporterContext,
+): PushMetricExporter {
   switch (config.type) {
     case 'file':
       return new FileExporter({
@@ -26,13 +31,5 @@ export function buildExporter(config: ExporterConfig, context: ExporterContext):
       });
     case 'alerts':
       return createAlertsExporter(config, context);
-    case 'otlphttp':
-      // Until consent receipts and the durable queue land, config validation only lets this through when
-      // `telemetry.sharing.enabled` is true.
-      return new OTLPMetricExporter({
-        url: config.endpoint,
-        headers: config.headers,
-        timeoutMillis: config.timeoutMillis,
-      });
   }
 }

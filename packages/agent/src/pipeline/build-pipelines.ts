@@ -15,15 +15,11 @@ import type { Clock } from '../component/clock.js';
 import type { Logger } from '../component/logger.js';
 import type { AgentConfig, PipelineConfig } from '../config/types.js';
 import { destinationOf } from '../outbound/outbound-log.js';
-import { buildOtelReaders } from '../otel-config/build-otel-readers.js';
-import { buildOtelPipelines } from '../otel-config/otel-pipelines.js';
 import type { OtelConfig } from '../otel-config/types.js';
 import type { OutboundAttempt } from '../state/types.js';
-import { openOtlpHttpExporter } from '../exporters/otlphttp/create-otlphttp-exporter.js';
 import type { QueuedExporter } from '../exporters/otlphttp/queued-exporter.js';
 import { buildExporter } from './build-exporter.js';
-import { ConsentGateExporter, type SharingGate } from './consent-gate-exporter.js';
-import { DebugPrintExporter } from './debug-print-exporter.js';
+import type { SharingGate } from './consent-gate-exporter.js';
 import { PipelineExporter } from './pipeline-exporter.js';
 
 /** Scope of the agent's own instruments; every pipeline carries them. */
@@ -97,7 +93,11 @@ export function pipelineInterval(config: AgentConfig, pipeline: PipelineConfig):
 export const isSharingExporter = (config: AgentConfig, id: string): boolean =>
   config.exporters[id]?.type === 'otlphttp';
 
-/** receivers -> (MeterProvider with Views) -> one reader per pipeline -> privacy processor -> exporters. */
+/**
+ * receivers -> (MeterProvider with Views) -> one reader per pipeline -> privacy processor -> exporters.
+ * What only sharing, dry runs or an `--otel-config` file need is loaded only then: an agent that keeps its data
+ * local does not carry the HTTP sender, the queue or the declarative-config parser.
+ */
 export async function buildPipelines(options: BuildPipelinesOptions): Promise<BuiltPipelines> {
   const { config, dataDir, context, gate, clock, logger } = options;
   const processors = new Map<PrivacyLevel, PrivacyProcessor>();
@@ -117,10 +117,13 @@ export async function buildPipelines(options: BuildPipelinesOptions): Promise<Bu
     if (!used(id) || !config.pipelines.some((p) => p.exporters.includes(id))) continue;
     if (exporterConfig.type === 'otlphttp') {
       const destination = destinationOf(exporterConfig.endpoint);
+      const { ConsentGateExporter } = await import('./consent-gate-exporter.js');
       let inner: PushMetricExporter;
       if (options.debugOut) {
+        const { DebugPrintExporter } = await import('./debug-print-exporter.js');
         inner = new DebugPrintExporter({ out: options.debugOut, label: `${id} (would POST to ${destination})` });
       } else {
+        const { openOtlpHttpExporter } = await import('../exporters/otlphttp/create-otlphttp-exporter.js');
         const queued = await openOtlpHttpExporter(id, exporterConfig, {
           dataDir,
           clusterId: options.clusterId,
@@ -189,6 +192,10 @@ export async function buildPipelines(options: BuildPipelinesOptions): Promise<Bu
   });
   const otelExporters: PushMetricExporter[] = [];
   if (options.otelConfig) {
+    const [{ buildOtelReaders }, { buildOtelPipelines }] = await Promise.all([
+      import('../otel-config/build-otel-readers.js'),
+      import('../otel-config/otel-pipelines.js'),
+    ]);
     const otel = buildOtelReaders(options.otelConfig, {
       dataDir,
       categoryOf: (name) => storePolicy.categoryOf(name),

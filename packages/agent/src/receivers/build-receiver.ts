@@ -7,7 +7,6 @@ import type { ReceiverConfig } from '../config/types.js';
 import { HostMetricsReceiver } from './hostmetrics/host-metrics-receiver.js';
 import { createAppLevelReceiver } from './applevel/create-applevel-receiver.js';
 import { buildProbeReceiver } from './probes/build-probe-receiver.js';
-import { buildOtlpReceiver } from './otlp/build-otlp-receiver.js';
 import type { ConsumeMetrics } from './otlp/otlp-receiver.js';
 
 export interface ReceiverContext {
@@ -19,8 +18,11 @@ export interface ReceiverContext {
   consumerFor: (receiverId: string) => ConsumeMetrics;
 }
 
-/** The receiver factory: one place that maps a `receivers:` entry to a component. */
-export function buildReceiver(id: string, config: ReceiverConfig, context: ReceiverContext): Component {
+/**
+ * The receiver factory: one place that maps a `receivers:` entry to a component. The OTLP receiver (and the
+ * protobuf schema it decodes with) is loaded only when one is configured: an idle agent does not carry it.
+ */
+export async function buildReceiver(id: string, config: ReceiverConfig, context: ReceiverContext): Promise<Component> {
   switch (config.type) {
     case 'hostmetrics':
       return new HostMetricsReceiver({
@@ -40,12 +42,14 @@ export function buildReceiver(id: string, config: ReceiverConfig, context: Recei
     case 'httpcheck':
     case 'tcpcheck':
       return buildProbeReceiver(id, config, context);
-    case 'otlp':
+    case 'otlp': {
+      const { buildOtlpReceiver } = await import('./otlp/build-otlp-receiver.js');
       return buildOtlpReceiver(id, config, {
         consume: context.consumerFor(id),
         logger: context.logger,
         clock: context.clock,
       });
+    }
     default: {
       const unknown: never = config;
       throw new Error(`receiver ${id}: type ${(unknown as { type: string }).type} has no factory`);

@@ -11,6 +11,11 @@ export function queueDir(dataDir: string): string {
   return path.join(dataDir, QUEUE_DIR_NAME);
 }
 
+/** `<data-dir>/queue/<exporter id>`, with the `/` of `otlphttp/name` made safe for a file name. */
+export function exporterQueueDir(dataDir: string, exporterId: string): string {
+  return path.join(queueDir(dataDir), exporterId.replace(/[^A-Za-z0-9._-]/g, '_'));
+}
+
 async function entriesOf(dir: string): Promise<Dirent[]> {
   try {
     return await fs.readdir(dir, { withFileTypes: true });

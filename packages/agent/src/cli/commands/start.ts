@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { Agent } from '../../agent.js';
 import { PrismError } from '../../errors.js';
-import { loadOtelConfig } from '../../otel-config/load-otel-config.js';
 import type { OtelConfig } from '../../otel-config/types.js';
 import { createStderrLogger } from '../../component/logger.js';
 import { formatConfigIssues } from '../../config/format-issues.js';
@@ -34,6 +33,8 @@ export function registerStart(program: Command, setExit: (code: number) => void)
       if (result.warnings.length > 0) process.stderr.write(formatConfigIssues(result.warnings) + '\n');
       let otelConfig: OtelConfig | undefined;
       if (options.otelConfig !== undefined) {
+        // Loaded only for --otel-config: the declarative-config parser is the largest module the agent has.
+        const { loadOtelConfig } = await import('../../otel-config/load-otel-config.js');
         const otel = await loadOtelConfig(options.otelConfig, process.env);
         if (!otel.ok) {
           process.stderr.write(formatConfigIssues(otel.errors) + '\n');

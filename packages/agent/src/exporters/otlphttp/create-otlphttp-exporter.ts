@@ -1,9 +1,8 @@
-import path from 'node:path';
 import type { Clock } from '../../component/clock.js';
 import type { Logger } from '../../component/logger.js';
 import type { OtlpHttpExporterConfig } from '../../config/types.js';
 import { destinationOf } from '../../outbound/outbound-log.js';
-import { queueDir } from '../../state/queue-purge.js';
+import { exporterQueueDir } from '../../state/queue-purge.js';
 import type { OutboundAttempt } from '../../state/types.js';
 import { AGENT_VERSION } from '../../version.js';
 import { QueuedExporter } from './queued-exporter.js';
@@ -20,11 +19,6 @@ export interface OtlpHttpExporterContext {
   clock: Clock;
   random?: () => number;
   logger: Logger;
-}
-
-/** `<data-dir>/queue/<exporter id>`, with the `/` of `otlphttp/name` made safe for a file name. */
-export function exporterQueueDir(dataDir: string, exporterId: string): string {
-  return path.join(queueDir(dataDir), exporterId.replace(/[^A-Za-z0-9._-]/g, '_'));
 }
 
 /**

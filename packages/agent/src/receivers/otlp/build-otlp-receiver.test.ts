@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { otlpReceiverSchema } from '../../config/otlp-schema.js';
 import { createMemoryLogger } from '../../component/logger.js';
-import { buildOtlpReceiver, otlpListenerUrl } from './build-otlp-receiver.js';
+import { buildOtlpReceiver } from './build-otlp-receiver.js';
+import { otlpListenerUrl } from './listener-url.js';
 import { post } from './otlp-http.test.helper.js';
 
 describe('buildOtlpReceiver', () => {

@@ -26,9 +26,3 @@ export function buildOtlpReceiver(id: string, config: OtlpReceiverConfig, contex
     ...(context.clock ? { clock: context.clock } : {}),
   });
 }
-
-/** Where the receiver listens, as a URL base (`http://127.0.0.1:4318`): to refuse exporters aimed back at it. */
-export function otlpListenerUrl(config: Pick<OtlpReceiverConfig, 'host' | 'port'>): string {
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return `http://${host}:${config.port}`;
-}
