@@ -24,7 +24,8 @@ function primitiveKey(attributes: Attributes): string | undefined {
       break;
     }
   }
-  let key = '';
+  // Joined once at the end: a key grown by `+=` is a rope that every Map lookup would first have to flatten.
+  const parts: string[] = [];
   for (const name of keys) {
     const value = attributes[name];
     let token: string;
@@ -48,9 +49,9 @@ function primitiveKey(attributes: Attributes): string | undefined {
         }
         return undefined;
     }
-    key += `${name.length}:${name}${token}`;
+    parts.push(`${name.length}:${name}${token}`);
   }
-  return key;
+  return parts.join('');
 }
 
 const earlier = (a: HrTime, b: HrTime): HrTime => (a[0] < b[0] || (a[0] === b[0] && a[1] <= b[1]) ? a : b);
