@@ -94,7 +94,16 @@ describe('sharing through the durable queue (real agent, real endpoint on 127.0.
   it('keeps data queued through an outage and a SIGTERM, sends it after restart, and status shows the queue', async () => {
     const { endpoint, start, status } = await setup();
     const first = await start();
-    await waitFor(async () => ((await status()).sharing[0]?.queue?.depthRecords ?? 0) >= 3, 20_000, '3 queued batches');
+    // The queue's stats file is rewritten after each attempt: wait for one that has seen a retry, not just a
+    // first failure (on a loaded machine the retry can land after the third batch is queued).
+    await waitFor(
+      async () => {
+        const queue = (await status()).sharing[0]?.queue;
+        return (queue?.depthRecords ?? 0) >= 3 && (queue?.counts.retries ?? 0) > 0;
+      },
+      20_000,
+      '3 queued batches and a retry',
+    );
     const during = (await status()).sharing[0]!;
     expect(during.level).toBe('minimal');
     expect(during.queue!.lastError?.reason).toBe('http_503');
