@@ -1,3 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkOtlpJsonRequest } from '@prism-telemetry/agent';
 import { DEFAULT_POLICY, levelIncludes } from '@prism-telemetry/privacy';
@@ -90,6 +94,36 @@ describe('prism-telemetry start', () => {
     expect(second.stderr).toContain(`pid ${first.child.pid}`);
     first.child.kill('SIGTERM');
     expect((await first.exited).code).toBe(0);
+  });
+
+  it('exits 1 with PT_ERR_RECEIVER_LISTEN when an OTLP receiver cannot listen, leaving no receiver running', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const dir = await tempDir();
+      const config = path.join(dir, 'config.yaml');
+      await writeFile(
+        config,
+        [
+          'telemetry: { dashboard: { endpoint: "127.0.0.1:0" } }',
+          `receivers: { hostmetrics: { collection_interval: 1s }, otlp: { endpoint: "127.0.0.1:${port}" } }`,
+          'exporters: { file: {} }',
+          'service: { pipelines: { metrics/local: { receivers: [hostmetrics, otlp], exporters: [file] } } }',
+          '',
+        ].join('\n'),
+      );
+      const run = await runCli(['start', '--config', config, '--data-dir', `${dir}/data`]);
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stderr).toContain('PT_ERR_RECEIVER_LISTEN');
+      expect(run.stderr).toContain(`127.0.0.1:${port}`);
+      expect(run.stdout).not.toContain('agent running');
+      // The data directory's lock was released: a second start gets the same answer, not PT_ERR_LOCKED.
+      const again = await runCli(['start', '--config', config, '--data-dir', `${dir}/data`]);
+      expect(again.stderr).toContain('PT_ERR_RECEIVER_LISTEN');
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
   });
 
   it('exits by itself after SIGTERM and SIGINT, flushing on the way out', async () => {

@@ -12,6 +12,7 @@ import {
   type PrivacyLevel,
 } from '@prism-telemetry/privacy';
 import { systemClock, type Clock } from './component/clock.js';
+import { PrismError } from './errors.js';
 import type { Component } from './component/component.js';
 import type { Logger } from './component/logger.js';
 import type { AgentConfig } from './config/types.js';
@@ -93,6 +94,8 @@ export class Agent implements Component {
   #provider: MeterProvider | undefined;
   #receiverFactories: Array<() => Promise<Component>> = [];
   #receivers: Component[] = [];
+  /** Why the receivers last failed to start (a port in use...); undefined once they run. */
+  #receiverError: unknown;
   #exporters: PushMetricExporter[] = [];
   #queues: BuiltPipelines['queues'] = new Map();
   #retention: RetentionScheduler | undefined;
@@ -156,6 +159,9 @@ export class Agent implements Component {
         onChange: (state, previous) => this.#applyState(state, previous),
       });
       await this.#watcher.start();
+      // The first reading of state.json started the receivers (unless the mode is off): a receiver that cannot
+      // listen fails the start, rather than leaving an agent that looks started and collects nothing.
+      if (this.#receiverError !== undefined) throw this.#receiverError;
       await this.#startQueues();
       if (this.#lock.tookOverStale && this.#mode.mode !== 'off') {
         logger.warn('agent: the previous agent on this data directory stopped without shutting down (crash or kill)');
@@ -344,10 +350,36 @@ export class Agent implements Component {
     this.#options.logger.info('data deleted by the user: new install secret, pipelines rebuilt, new files');
   }
 
+  /**
+   * All receivers or none: when one cannot start (its port is taken), those already started are stopped again
+   * and the error is kept, so that `start` fails with it, and a later change of mode tries them all again.
+   */
   async #startReceivers(): Promise<void> {
     if (this.#receivers.length > 0 || this.#stopping) return;
-    this.#receivers = await Promise.all(this.#receiverFactories.map((create) => create()));
-    for (const receiver of this.#receivers) await receiver.start();
+    const started: Component[] = [];
+    try {
+      const receivers = await Promise.all(this.#receiverFactories.map((create) => create()));
+      // Built while awaiting: a shutdown that began meanwhile found nothing to stop, so nothing may start now.
+      if (this.#stopping) return;
+      for (const receiver of receivers) {
+        await receiver.start();
+        started.push(receiver);
+      }
+      this.#receivers = started;
+      this.#receiverError = undefined;
+    } catch (error) {
+      for (const receiver of started.reverse()) await receiver.shutdown().catch(() => undefined);
+      const message = error instanceof Error ? error.message : String(error);
+      const previous = this.#receiverError instanceof Error ? this.#receiverError.message : undefined;
+      if (message !== previous) {
+        this.#options.logger.error('receivers could not start; collection is paused until they can', {
+          ...(error instanceof PrismError ? { code: error.code } : {}),
+          error: message,
+        });
+      }
+      this.#receiverError = error;
+      throw error;
+    }
   }
 
   async #stopReceivers(): Promise<void> {
