@@ -344,7 +344,9 @@ function renderControls(overview) {
       : 'No sharing endpoint configured: nothing can leave this machine.',
   );
   const exporters = sharing.exporters ?? [];
-  renderInto($('sharing-exporters'), 'sharing-exporters', exporters, () => exporters.map(sharingExporterItem));
+  // `updatedAt` changes on every read of the queue; leaving it out keeps an unchanged list from being rebuilt.
+  const shown = exporters.map((e) => ({ ...e, queue: e.queue && { ...e.queue, updatedAt: undefined } }));
+  renderInto($('sharing-exporters'), 'sharing-exporters', shown, () => exporters.map(sharingExporterItem));
 }
 
 /** One sharing exporter and its outbound queue, in the words of `prism-telemetry status`. */

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { otlpReceiverSchema } from '../../config/otlp-schema.js';
 import { createMemoryLogger } from '../../component/logger.js';
 import { buildOtlpReceiver } from './build-otlp-receiver.js';
-import { otlpListenerUrl } from './listener-url.js';
 import { post } from './otlp-http.test.helper.js';
 
 describe('buildOtlpReceiver', () => {
@@ -17,10 +16,5 @@ describe('buildOtlpReceiver', () => {
     const reply = await post({ port, headers: { 'content-type': 'application/json' }, body: Buffer.from('{}') });
     expect(reply.status).toBe(200);
     await receiver.shutdown();
-  });
-
-  it('names its listener as a URL, IPv6 in brackets', () => {
-    expect(otlpListenerUrl({ host: '127.0.0.1', port: 4318 })).toBe('http://127.0.0.1:4318');
-    expect(otlpListenerUrl({ host: '::1', port: 4318 })).toBe('http://[::1]:4318');
   });
 });

@@ -23,4 +23,21 @@ describe('scanJson', () => {
   it('ignores brackets and separators inside strings, escaped quotes included', () => {
     expect(scan('["[[[[[,,,,,,,,,,,,", "\\"[[[[[[[[[["]')).toBeUndefined();
   });
+
+  it('finds the end of a string wherever a quote or an escape falls in a four-byte word', () => {
+    // Strings are skipped four bytes at a time: put the escape and the closing quote at every offset.
+    for (let pad = 0; pad < 8; pad++) {
+      const filler = 'a'.repeat(pad);
+      expect(scan(`["${filler}\\"[[[[[[", "x"]`), `escaped quote after ${pad}`).toBeUndefined();
+      expect(scan(`["${filler}\\\\", [[[[[[[[]]]]]]]]]`, { maxDepth: 4, maxItems: 100 }), `pad ${pad}`).toBe(
+        'the JSON nests deeper than 4 levels',
+      );
+      expect(scan(`["${filler}"[[[[[]]]]]]`, { maxDepth: 4, maxItems: 100 }), `quote after ${pad}`).toBe(
+        'the JSON nests deeper than 4 levels',
+      );
+      // Offsets into a larger buffer: the body need not start on a word boundary.
+      const body = Buffer.from(` ["${filler}\\"[[[[[", "[[[[["]`).subarray(1);
+      expect(scanJson(body, { maxDepth: 4, maxItems: 10 }), `subarray ${pad}`).toBeUndefined();
+    }
+  });
 });

@@ -240,3 +240,31 @@ describe('toResourceMetrics on what is not a metrics request', () => {
     });
   });
 });
+
+describe('toResourceMetrics from JSON, attribute values', () => {
+  it('takes the one member that is set, ignoring null and unknown keys; two members set drop the value', () => {
+    const { resourceMetrics, stats } = convert(
+      gaugeRequest([
+        { key: 'one', value: { stringValue: 'x', intValue: null, comment: 'ignored' } },
+        { key: 'int', value: { note: 1, intValue: '7' } },
+        { key: 'two', value: { stringValue: 'x', intValue: '1' } },
+        { key: 'twoInArray', value: { arrayValue: { values: [{ stringValue: 'a', boolValue: true }] } } },
+      ]),
+    );
+    const attributes = resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.dataPoints[0]!.attributes;
+    expect(attributes).toEqual({ one: 'x', int: 7 });
+    expect(stats.droppedAttributes).toBe(2);
+  });
+
+  it('does not take a member from Object.prototype', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto['stringValue'] = 'polluted';
+    try {
+      const { resourceMetrics, stats } = convert(gaugeRequest([{ key: 'k', value: { intValue: '3' } }]));
+      expect(resourceMetrics[0]!.scopeMetrics[0]!.metrics[0]!.dataPoints[0]!.attributes).toEqual({ k: 3 });
+      expect(stats.droppedAttributes).toBe(0);
+    } finally {
+      delete proto['stringValue'];
+    }
+  });
+});
