@@ -372,7 +372,7 @@ export class Agent implements Component {
       const message = error instanceof Error ? error.message : String(error);
       const previous = this.#receiverError instanceof Error ? this.#receiverError.message : undefined;
       if (message !== previous) {
-        this.#options.logger.error('receivers could not start; collection is paused until they can', {
+        this.#options.logger.error('receivers could not start', {
           ...(error instanceof PrismError ? { code: error.code } : {}),
           error: message,
         });

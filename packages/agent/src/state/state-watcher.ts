@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Clock, Ticker } from '../component/clock.js';
 import type { Component } from '../component/component.js';
 import type { Logger } from '../component/logger.js';
+import { PrismError } from '../errors.js';
 import { readState } from './telemetry-state.js';
 import type { TelemetryState } from './types.js';
 
@@ -84,7 +85,7 @@ export class StateWatcher implements Component {
       // Not applied: forget it, so the next check tries again.
       this.#current = previous;
       this.#options.logger.error('state: could not apply a change of mode or data; will retry', {
-        error: error instanceof Error ? error.name : 'unknown',
+        error: error instanceof PrismError ? error.code : error instanceof Error ? error.name : 'unknown',
       });
     }
   }
