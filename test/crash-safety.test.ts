@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkOtlpJsonRequest } from '@prism-telemetry/agent';
@@ -40,12 +40,38 @@ async function burstThenKill(dataDir: string, acks: number): Promise<number> {
   return acked;
 }
 
+/** The text of every `.jsonl` file under `<dataDir>/metrics`, by relative path, torn tail included. */
+async function readMetricTexts(dataDir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const root = path.join(dataDir, 'metrics');
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.jsonl')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    out.set(path.relative(dataDir, file), await readFile(file, 'utf8'));
+  }
+  return out;
+}
+
 describe('crash safety', () => {
-  it('kill -9 during a write burst: every acknowledged record is on disk and every line parses', async () => {
+  it('kill -9 during a write burst: every acknowledged record is on disk and every whole line parses', async () => {
     for (let trial = 0; trial < 5; trial++) {
       const dataDir = path.join(await tempDir(), 'data');
       const acked = await burstThenKill(dataDir, 50 + Math.floor(Math.random() * 400));
-      const lines = [...(await readMetricFiles(dataDir)).values()].flat();
+      const lines: string[] = [];
+      let tornTails = 0;
+      for (const text of (await readMetricTexts(dataDir)).values()) {
+        // Linux may cut a write(2) short at a page boundary when SIGKILL arrives: the one record in flight
+        // (never acknowledged) can be left as an unterminated tail, which the next start removes (next test).
+        const end = text.lastIndexOf('\n') + 1;
+        if (end < text.length) tornTails++;
+        lines.push(
+          ...text
+            .slice(0, end)
+            .split('\n')
+            .filter((l) => l.length > 0),
+        );
+      }
+      expect(tornTails).toBeLessThanOrEqual(1);
       const parsed = lines.map((l) => JSON.parse(l) as UptimeLine);
       const written = new Set(parsed.flatMap(sequenceOf));
       for (let n = 1; n <= acked; n++) expect(written.has(n)).toBe(true);
